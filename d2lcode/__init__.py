@@ -1,0 +1,22 @@
+"""d2lcode：《动手学深度学习》代码实践版的辅助包。
+
+课程代码里的 ``d2l.xxx`` 在这里都有同名函数，``import d2lcode as d2l`` 即可运行。
+需要课程里框架无关的别名（``d2l.reshape``、``d2l.plt`` 等）时，用
+``from d2lcode import torch as d2l``。
+"""
+
+from .data import (
+    ArrayLoader,
+    FashionMNIST,
+    get_dataloader_workers,
+    get_fashion_mnist_labels,
+    load_array,
+    load_data_fashion_mnist,
+    read_fashion_mnist,
+    synthetic_data,
+)
+from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
+from .datahub import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
+from .plot import cjk_font, plt, set_figsize, show_images, use_svg_display
+
+__version__ = "0.1.0"

@@ -1,0 +1,155 @@
+"""本书的构建与测试任务。先 ``pip install nox``，然后：
+
+    nox -s build-docs   # 执行所有页面并构建网站到 _build/html
+    nox -s tests        # 单元测试、doctest、冒烟执行每一页
+
+所有任务共用一个虚拟环境 ``.nox/book``（PyTorch 很大，只装一次）；
+requirements.txt 或 pyproject.toml 变化时才重新安装依赖。
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+ENV_DIR = ROOT / ".nox" / "book"
+STAMP = ENV_DIR / ".requirements.sha256"
+FASHION_MNIST_CHECK = """
+import sys
+from d2lcode import datahub as dl
+missing = [n for n, r in dl.DATA_HUB.items()
+           if r.group == "fashion-mnist" and dl.find_file(n) is None]
+sys.exit(1 if missing else 0)
+"""
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["tests"]
+
+
+def _bin(name: str) -> str:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return str(ENV_DIR / scripts / name)
+
+
+def _requirements_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def book_env(session: nox.Session) -> dict[str, str]:
+    """准备共用的虚拟环境，返回在其中运行命令所需的环境变量。"""
+    if not Path(_bin("python")).exists():
+        session.log(f"创建虚拟环境 {ENV_DIR}")
+        session.run(sys.executable, "-m", "venv", str(ENV_DIR), external=True)
+    digest = _requirements_digest()
+    if not STAMP.exists() or STAMP.read_text() != digest:
+        session.log("安装依赖（第一次约需几分钟，之后复用这个环境）")
+        pip = [_bin("python"), "-m", "pip", "install", "--disable-pip-version-check"]
+        session.run(*pip, "-q", "-U", "pip", external=True)
+        session.run(*pip, "-r", "requirements.txt", external=True)
+        STAMP.write_text(digest)
+    else:
+        session.log(f"复用已安装好依赖的环境 {ENV_DIR}")
+    env = {"VIRTUAL_ENV": str(ENV_DIR),
+           "PATH": str(Path(_bin("python")).parent) + os.pathsep + os.environ["PATH"]}
+    session.env.update(env)
+    return env
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _has_data(python: str) -> bool:
+    return subprocess.run([python, "-c", FASHION_MNIST_CHECK], check=False).returncode == 0
+
+
+def ensure_data(session: nox.Session) -> None:
+    """确认本机有 Fashion-MNIST；没有时以 root 身份安装 Debian 包，否则试着下载。"""
+    python = _bin("python")
+    if _has_data(python):
+        return
+    if _is_root() and shutil.which("apt-get"):
+        session.log("本机没有 Fashion-MNIST：以 root 身份安装 Debian 包 dataset-fashion-mnist")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "dataset-fashion-mnist", external=True)
+        if _has_data(python):
+            return
+    session.log("本机没有 Fashion-MNIST，尝试从官方地址下载到用户缓存目录")
+    try:
+        session.run(python, "-c", "import d2lcode; d2lcode.read_fashion_mnist(True); "
+                    "d2lcode.read_fashion_mnist(False)", external=True)
+    except nox.command.CommandFailed:
+        session.error(
+            "找不到 Fashion-MNIST 数据集，也无法下载。请任选一种办法后重试：\n"
+            "  1. Debian/Ubuntu：sudo apt-get install dataset-fashion-mnist\n"
+            "  2. 把四个 .gz 文件放进一个目录，并设置环境变量 D2L_DATA_DIR 指向它"
+        )
+
+
+@nox.session(name="build-docs")
+def build_docs(session: nox.Session) -> None:
+    """执行所有页面并构建网站（HTML 在 _build/html）。"""
+    book_env(session)
+    ensure_data(session)
+    jobs = os.environ.get("D2L_JOBS", "2")
+    start = time.perf_counter()
+    session.run(_bin("python"), "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+                "-j", jobs, "-c", ".", "book", "_build/html", *session.posargs, external=True)
+    minutes, seconds = divmod(time.perf_counter() - start, 60)
+    index = ROOT / "_build" / "html" / "index.html"
+    session.log(f"构建完成，用时 {int(minutes)} 分 {seconds:.0f} 秒。")
+    session.log(f"用浏览器打开 {index}，或运行 "
+                "python -m http.server -d _build/html 8000 后访问 http://localhost:8000")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """单元测试、d2lcode 的 doctest、冒烟执行每一页，以及书中 {doctest} 块的核对。"""
+    book_env(session)
+    ensure_data(session)
+    session.run(_bin("python"), "-m", "pytest", "tests", "--doctest-modules", "d2lcode",
+                *session.posargs, external=True)
+    _sphinx_doctest(session)
+
+
+@nox.session
+def doctest(session: nox.Session) -> None:
+    """只运行 doctest：d2lcode 的文档字符串与书中的 {doctest} / {testcode} 块。"""
+    book_env(session)
+    ensure_data(session)
+    session.run(_bin("python"), "-m", "pytest", "--doctest-modules", "d2lcode", external=True)
+    _sphinx_doctest(session)
+
+
+def _sphinx_doctest(session: nox.Session) -> None:
+    # 只核对 doctest 块，不执行笔记本单元格（单元格由冒烟测试和 build-docs 执行）
+    session.run(_bin("python"), "-m", "sphinx", "-b", "doctest", "-q", "-c", ".",
+                "-D", "nb_execution_mode=off", "book", "_build/doctest", external=True)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """用 ruff 检查代码风格。"""
+    book_env(session)
+    session.run(_bin("ruff"), "check", "d2lcode", "tests", "benchmarks", "noxfile.py",
+                "conf.py", external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """运行 benchmarks/ 下的速度对比。"""
+    book_env(session)
+    ensure_data(session)
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        session.run(_bin("python"), str(script), external=True)

@@ -1,0 +1,109 @@
+"""执行书中的一页（与构建时相同的内核环境），报告每个单元格的用时。
+
+测试用它冒烟执行每一页；写书时也可以单独运行：
+
+    python tests/pagerun.py book/chapter_xxx/page.md            # CPU 预算规模
+    python tests/pagerun.py --smoke book/chapter_xxx/page.md    # 冒烟规模
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbclient
+import nbformat
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+KERNEL_ENV = {
+    "D2L_BUILD": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+def notebook_pages() -> list[Path]:
+    """book/ 下所有声明为笔记本（front matter 里有 kernelspec）的页面。"""
+    pages = []
+    for path in sorted(BOOK.rglob("*.md")):
+        if "_build" in path.parts or "_static" in path.parts:
+            continue
+        head = path.read_text(encoding="utf-8")[:500]
+        if head.startswith("---") and "kernelspec:" in head:
+            pages.append(path)
+    return pages
+
+
+def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
+    """列出写到标准错误的输出（构建时这会被当成错误）。"""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stderr":
+                found.append(f"第 {index} 个单元格：\n{cell.source}\n--- 标准错误 ---\n"
+                             f"{output['text']}")
+    return found
+
+
+def execute(page: Path, smoke: bool, timeout: int = 300) -> nbformat.NotebookNode:
+    """在新内核中执行一页并返回执行后的笔记本；单元格出错时抛出 CellExecutionError。"""
+    env = dict(KERNEL_ENV, D2L_SMOKE="1" if smoke else "0")
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        notebook = jupytext.read(page)
+        client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                         record_timing=True,
+                                         resources={"metadata": {"path": str(page.parent)}})
+        client.execute()
+        return notebook
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _cell_seconds(cell) -> float:
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    from datetime import datetime
+
+    def parse(s):
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pages", nargs="+", type=Path)
+    parser.add_argument("--smoke", action="store_true", help="以冒烟规模执行（D2L_SMOKE=1）")
+    args = parser.parse_args()
+    status = 0
+    for page in args.pages:
+        start = time.perf_counter()
+        notebook = execute(page.resolve(), args.smoke)
+        total = time.perf_counter() - start
+        slow = sorted(((_cell_seconds(c), i) for i, c in enumerate(notebook.cells)
+                       if c.cell_type == "code"), reverse=True)[:5]
+        print(f"{page}：共 {total:.1f} 秒；最慢的单元格：" +
+              "，".join(f"#{i} {s:.1f}s" for s, i in slow))
+        for problem in stderr_outputs(notebook):
+            print("标准错误输出：", problem, file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
