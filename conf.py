@@ -28,7 +28,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
 ]
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_static/vendor"]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_static"]
 # 写书时只构建部分章节：D2L_ONLY=chapter_preliminaries,chapter_appendix（其余章节会有目录警告）
 if os.environ.get("D2L_ONLY"):
     _only = set(os.environ["D2L_ONLY"].split(","))
@@ -87,6 +87,8 @@ nb_execution_raise_on_error = False
 nb_execution_show_tb = True
 nb_output_stderr = "warn"  # 意外的标准错误输出（警告、缺字形）在 -W 下使构建失败
 nb_merge_streams = True
+# 报错输出用 ANSI 词法器：ipythontb 词法器遇到中文错误信息里的全角标点会高亮失败并告警
+nb_render_error_lexer = "myst-ansi"
 nb_execution_excludepatterns = ["_build/**"]
 
 # 执行页面的内核从这里继承环境变量。
@@ -99,7 +101,8 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # 避免内核启�
 # --- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "动手学深度学习（代码实践版）"
-html_static_path = ["book/_static"] if (ROOT / "book" / "_static").is_dir() else []
+html_static_path = ["book/_static"]
+html_css_files = ["d2l.css"]
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
@@ -108,6 +111,8 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 html_last_updated_fmt = None
+# MathJax 从本站加载（book/_static/vendor/mathjax），离线也能显示公式，不依赖 CDN
+mathjax_path = "vendor/mathjax/tex-mml-chtml.js"
 html_copy_source = True
 html_show_sourcelink = True
 
@@ -122,7 +127,32 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 
 # --- doctest 构建器（sphinx-build -b doctest）---------------------------------
+# 只核对页面里的 {doctest} / {testcode} 块。附录 API 参考页由 autodoc 引入的文档字符串示例
+# 依赖各自模块的命名空间，已由 pytest --doctest-modules d2lcode 核对，这里不再重复运行。
+doctest_test_doctest_blocks = ""
 doctest_global_setup = """
 import torch
 torch.manual_seed(0)
 """
+
+# --- 中文全文搜索 ----------------------------------------------------------------
+# jieba 分词（requirements.txt 已安装）。Sphinx 9.0.x 的中文搜索在浏览器里报
+# “ChineseStemmer is not defined”（sphinx-doc/sphinx#14229，9.1 修复，但 9.1 要求
+# Python ≥ 3.12）：它生成 `window.Stemmer = ChineseStemmer`，却只附带 EnglishStemmer。
+
+
+def _fix_chinese_search() -> None:
+    import sphinx
+    import sphinx.search
+    from sphinx.search.zh import SearchChinese
+
+    if sphinx.version_info >= (9, 1):
+        return
+
+    class ChineseSearch(SearchChinese):
+        language_name = "English"  # 英文词干用 EnglishStemmer，与 Python 端一致
+
+    sphinx.search.languages["zh"] = ChineseSearch
+
+
+_fix_chinese_search()

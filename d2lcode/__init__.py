@@ -15,8 +15,18 @@ from .data import (
     read_fashion_mnist,
     synthetic_data,
 )
-from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
 from .datahub import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
+from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
 from .plot import cjk_font, plt, set_figsize, show_images, use_svg_display
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # 子模块 d2lcode.doctor（环境自检）在第一次访问时才导入：这样 python -m d2lcode.doctor
+    # 不会因为包已经导入过它而在标准错误上打印 RuntimeWarning，也不拖慢 import d2lcode。
+    if name == "doctor":
+        import importlib
+
+        return importlib.import_module(".doctor", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
