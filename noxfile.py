@@ -118,8 +118,10 @@ def tests(session: nox.Session) -> None:
     """单元测试、d2lcode 的 doctest、冒烟执行每一页，以及书中 {doctest} 块的核对。"""
     book_env(session)
     ensure_data(session)
-    session.run(_bin("python"), "-m", "pytest", "tests", "--doctest-modules", "d2lcode",
-                *session.posargs, external=True)
+    # 两个进程并行，各用一个线程（2 核机器上线程过多会互相拖慢，见 TOOLCHAIN-NOTES）
+    session.env["OMP_NUM_THREADS"] = "1"
+    session.run(_bin("python"), "-m", "pytest", "-n", os.environ.get("D2L_JOBS", "2"),
+                "tests", "--doctest-modules", "d2lcode", *session.posargs, external=True)
     _sphinx_doctest(session)
 
 
