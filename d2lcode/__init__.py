@@ -5,6 +5,18 @@
 ``from d2lcode import torch as d2l``。
 """
 
+from .animator import Animator, display_mode
+from .attention import (
+    AdditiveAttention,
+    DotProductAttention,
+    MultiHeadAttention,
+    PositionalEncoding,
+    masked_softmax,
+    sequence_mask,
+    transpose_output,
+    transpose_qkv,
+)
+from .conv import Residual, corr2d
 from .data import (
     ArrayLoader,
     FashionMNIST,
@@ -17,7 +29,57 @@ from .data import (
 )
 from .datahub import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
 from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
-from .plot import cjk_font, plt, set_figsize, show_images, use_svg_display
+from .metrics import Accumulator, Timer
+from .netstats import count_flops, count_params, layer_summary
+from .plot import (
+    cjk_font,
+    plot,
+    plt,
+    set_axes,
+    set_figsize,
+    show_heatmaps,
+    show_images,
+    use_svg_display,
+)
+from .seq2seq import (
+    AttentionDecoder,
+    Decoder,
+    Encoder,
+    EncoderDecoder,
+    MaskedSoftmaxCELoss,
+    Seq2SeqEncoder,
+    Vocab,
+    date_to_chinese,
+    evaluate_seq2seq,
+    generate_dates,
+    grad_clipping,
+    load_data_dates,
+    predict_seq2seq,
+    train_seq2seq,
+)
+from .train import (
+    History,
+    accuracy,
+    evaluate_accuracy,
+    evaluate_accuracy_gpu,
+    evaluate_loss,
+    init_xavier,
+    linreg,
+    predict_ch3,
+    sgd,
+    squared_loss,
+    train_ch3,
+    train_ch6,
+    train_epoch_ch3,
+)
+from .transformer import (
+    AddNorm,
+    DecoderBlock,
+    EncoderBlock,
+    PositionWiseFFN,
+    TransformerDecoder,
+    TransformerEncoder,
+)
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,158 @@
+"""训练过程中的动态曲线 :class:`Animator`。
+
+同一段代码在三种环境里各有合适的表现（由 :func:`display_mode` 判断）：
+
+* ``live`` ：在 Jupyter 内核里，每次 :meth:`Animator.add` 都原地更新同一张图；
+* ``build`` ：设置了环境变量 ``D2L_BUILD=1`` （构建本书时执行页面），过程中什么也不画，
+  :meth:`Animator.show` 时只显示最终的一张图；
+* ``text`` ：在终端或脚本里，每次 ``add`` 打印一行文字进度，``show`` 时只有交互式
+  matplotlib 后端才弹出图窗。
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from .plot import plt, set_axes, use_svg_display
+
+__all__ = ["Animator", "display_mode"]
+
+
+def _in_kernel() -> bool:
+    """是否运行在 Jupyter 内核里（没导入过 IPython 时不去导入它）。"""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def display_mode() -> str:
+    """当前的显示方式：``"build"`` （``D2L_BUILD=1``）、``"live"`` （Jupyter）或 ``"text"``。
+
+    >>> display_mode()  # 在 pytest / 终端里
+    'text'
+    """
+    if os.environ.get("D2L_BUILD", "").strip().lower() in ("1", "true", "yes", "on"):
+        return "build"
+    return "live" if _in_kernel() else "text"
+
+
+def _interactive_backend() -> bool:
+    """当前 matplotlib 后端能否弹出图窗（Agg、inline 等不能）。"""
+    backend = matplotlib.get_backend().lower()
+    try:
+        from matplotlib.backends import BackendFilter, backend_registry
+    except ImportError:  # matplotlib < 3.9
+        from matplotlib.rcsetup import interactive_bk as names
+    else:
+        names = backend_registry.list_builtin(BackendFilter.INTERACTIVE)
+    return backend in {n.lower() for n in names}
+
+
+def _number(value: float) -> str:
+    """进度行里的横坐标：整数不带小数点。"""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.2f}"
+
+
+class Animator:
+    """在训练过程中逐点画曲线；训练结束时调用 :meth:`show` 显示最终的图。
+
+    ``add(x, y)`` 的 ``y`` 可以是一个数或一组数（每条曲线一个，``None`` 表示这次不加点），
+    ``x`` 可以是一个数（各曲线共用）或一组数。``fig`` 和 ``axes`` 属性是图和子图列表。
+
+    >>> animator = Animator(xlabel="轮", xlim=[1, 3], legend=["训练损失", "测试精度"])
+    >>> for epoch in range(1, 4):
+    ...     animator.add(epoch, (1 / epoch, None if epoch < 3 else 0.8))
+    轮 1：训练损失 1.000
+    轮 2：训练损失 0.500
+    轮 3：训练损失 0.333，测试精度 0.800
+    >>> animator.show()
+    >>> [len(line.get_xdata()) for line in animator.axes[0].get_lines()]
+    [3, 1]
+    """
+
+    def __init__(self, xlabel: str | None = None, ylabel: str | None = None,
+                 legend: Sequence[str] | None = None, xlim=None, ylim=None,
+                 xscale: str = "linear", yscale: str = "linear",
+                 fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), nrows: int = 1,
+                 ncols: int = 1, figsize: tuple[float, float] = (3.5, 2.5)):
+        use_svg_display()
+        self.mode = display_mode()
+        self.xlabel, self.ylabel = xlabel, ylabel
+        self.legend = list(legend) if legend else []
+        self.fmts = list(fmts)
+        self._axes_config = (xlabel, ylabel, xlim, ylim, xscale, yscale, self.legend)
+        # 只有终端里的交互式后端才需要 pyplot 管理的图；其余情况用独立的 Figure，
+        # Jupyter 不会在单元格结束时再自动显示它一次。
+        if self.mode == "text" and _interactive_backend():
+            self.fig = plt.figure(figsize=figsize)
+        else:
+            self.fig = Figure(figsize=figsize)
+        self.axes = list(self.fig.subplots(nrows, ncols, squeeze=False).flatten())
+        self.X: list[list[float]] | None = None
+        self.Y: list[list[float]] | None = None
+        self._handle = None
+        self._shown = False
+
+    def add(self, x, y) -> None:
+        """给每条曲线加一个点；``y`` 中为 ``None`` 的曲线这次不加。"""
+        ys = list(y) if hasattr(y, "__len__") else [y]
+        xs = list(x) if hasattr(x, "__len__") else [x] * len(ys)
+        if len(xs) != len(ys):
+            raise ValueError(f"x 有 {len(xs)} 个值而 y 有 {len(ys)} 个：应一样多，"
+                             "或者只给一个共用的 x。")
+        if self.X is None:
+            self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
+        elif len(ys) != len(self.Y):
+            raise ValueError(f"第一次 add 给了 {len(self.Y)} 条曲线的值，这次给了 {len(ys)} 个："
+                             "每次应给同样多（暂时没有的值写 None）。")
+        for i, (a, b) in enumerate(zip(xs, ys, strict=True)):
+            if a is not None and b is not None:
+                self.X[i].append(float(a))
+                self.Y[i].append(float(b))
+        if self.mode == "live":
+            self._draw()
+            self._display()
+        elif self.mode == "text":
+            print(self._progress_line(xs, ys))
+
+    def show(self) -> None:
+        """结束：画出最终的图并显示（Jupyter 里原地更新或显示一次）。重复调用不会再显示。"""
+        if self._shown:
+            return
+        self._shown = True
+        self._draw()
+        if _in_kernel():
+            self._display()
+        elif _interactive_backend() and self.fig.canvas.manager is not None:
+            plt.show()
+
+    def _progress_line(self, xs: list, ys: list) -> str:
+        names = self.legend or [self.ylabel or "值"] * len(ys)
+        parts = [f"{names[i] if i < len(names) else f'曲线{i + 1}'} {float(v):.3f}"
+                 for i, v in enumerate(ys) if v is not None]
+        x = next((v for v in xs if v is not None), "")
+        head = f"{self.xlabel or 'x'} {_number(x) if x != '' else ''}"
+        return f"{head}：" + "，".join(parts)
+
+    def _draw(self) -> None:
+        ax = self.axes[0]
+        ax.cla()
+        for i, (x, y) in enumerate(zip(self.X or [], self.Y or [], strict=True)):
+            ax.plot(x, y, self.fmts[i % len(self.fmts)])
+        set_axes(ax, *self._axes_config[:6], legend=self._axes_config[6])
+
+    def _display(self) -> None:
+        from IPython.display import display
+
+        if self._handle is None:
+            self._handle = display(self.fig, display_id=True)
+        else:
+            self._handle.update(self.fig)
