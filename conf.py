@@ -27,7 +27,10 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "sphinx_design",  # 练习的提示与解答：{dropdown}（可折叠，-j 2 安全，无需 JavaScript）
+    "d2l_site",  # _ext/d2l_site.py：搜索词典、.ipynb 下载、“在本地运行”提示、执行统计表
 ]
+sys.path.insert(0, str(ROOT / "_ext"))
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_static"]
 # 写书时只构建部分章节：D2L_ONLY=chapter_preliminaries,chapter_appendix（其余章节会有目录警告）
 if os.environ.get("D2L_ONLY"):
@@ -103,6 +106,8 @@ html_theme = "sphinx_book_theme"
 html_title = "动手学深度学习（代码实践版）"
 html_static_path = ["book/_static"]
 html_css_files = ["d2l.css"]
+# 浏览器端的中文查询分词，须在 searchtools.js 之前加载（见文件开头的说明）
+html_js_files = [("d2l-search.js", {"priority": 200})]
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
@@ -110,6 +115,8 @@ html_theme_options = {
     "home_page_in_toc": True,
     "navigation_with_keys": False,
 }
+html_context = {"default_mode": "auto"}  # 不设时主题在浏览器控制台报 “Got invalid theme mode”
+html_favicon = "book/_static/favicon.svg"  # 本站的图标，浏览器不再去请求 /favicon.ico
 html_last_updated_fmt = None
 # MathJax 从本站加载（book/_static/vendor/mathjax），离线也能显示公式，不依赖 CDN
 mathjax_path = "vendor/mathjax/tex-mml-chtml.js"

@@ -2,6 +2,7 @@
 
     nox -s build-docs   # 执行所有页面并构建网站到 _build/html
     nox -s tests        # 单元测试、doctest、冒烟执行每一页
+    nox -s browser      # 在无头 Chromium 里检查构建好的网站（先 build-docs）
 
 所有任务共用一个虚拟环境 ``.nox/book``（PyTorch 很大，只装一次）；
 requirements.txt 或 pyproject.toml 变化时才重新安装依赖。
@@ -114,6 +115,36 @@ def build_docs(session: nox.Session) -> None:
 
 
 @nox.session
+def browser(session: nox.Session) -> None:
+    """在无头 Chromium（Debian 的 chromium，不下载浏览器）里检查构建好的网站。
+
+    先运行 nox -s build-docs；D2L_SITE_DIR 可指向别的构建目录。截图在 _build/screenshots。
+    """
+    book_env(session)
+    site = Path(os.environ.get("D2L_SITE_DIR", ROOT / "_build" / "html"))
+    if not (site / "index.html").is_file():
+        session.error(f"跳过浏览器测试并判为失败：找不到构建好的网站 {site / 'index.html'}。"
+                      "先运行 nox -s build-docs（或用 D2L_SITE_DIR 指定构建目录）。")
+    chromium = os.environ.get("D2L_CHROMIUM") or shutil.which("chromium") \
+        or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None and _is_root() and shutil.which("apt-get"):
+        session.log("本机没有 Chromium：以 root 身份安装 Debian 包 chromium")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+        chromium = shutil.which("chromium")
+    if chromium is None:
+        session.error("找不到 Chromium：Debian/Ubuntu 上运行 sudo apt-get install chromium，"
+                      "或用 D2L_CHROMIUM 指定浏览器可执行文件。")
+    session.env.update({"D2L_BROWSER_TESTS": "1", "D2L_SITE_DIR": str(site),
+                        "D2L_CHROMIUM": chromium})
+    start = time.perf_counter()
+    session.run(_bin("python"), "-m", "pytest", "-p", "no:cacheprovider", "-v",
+                "tests/site", *session.posargs, external=True)
+    session.log(f"浏览器测试用时 {time.perf_counter() - start:.0f} 秒；"
+                f"截图在 {os.environ.get('D2L_SCREENSHOT_DIR', ROOT / '_build' / 'screenshots')}")
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """单元测试、d2lcode 的 doctest、冒烟执行每一页，以及书中 {doctest} 块的核对。"""
     book_env(session)
@@ -137,14 +168,17 @@ def doctest(session: nox.Session) -> None:
 def _sphinx_doctest(session: nox.Session) -> None:
     # 只核对 doctest 块，不执行笔记本单元格（单元格由冒烟测试和 build-docs 执行）
     session.run(_bin("python"), "-m", "sphinx", "-b", "doctest", "-q", "-c", ".",
-                "-D", "nb_execution_mode=off", "book", "_build/doctest", external=True)
+                "-D", "nb_execution_mode=off",
+                # 不执行单元格时没有输出可供高亮和粘贴，这两类提示是预期的，不显示
+                "-D", "suppress_warnings=myst-nb.lexer,mystnb.glue",
+                "book", "_build/doctest", external=True)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """用 ruff 检查代码风格。"""
     book_env(session)
-    session.run(_bin("ruff"), "check", "d2lcode", "tests", "benchmarks", "noxfile.py",
+    session.run(_bin("ruff"), "check", "d2lcode", "tests", "benchmarks", "_ext", "noxfile.py",
                 "conf.py", external=True)
 
 
