@@ -91,4 +91,9 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(".doctor", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name.startswith("__"):  # 工具探查的特殊名字：保持 Python 的标准说法
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(
+        f"d2lcode 没有名为 {name!r} 的函数或属性。课程代码中与框架无关的别名（reshape、plt 等）"
+        "在兼容模块里：改用 from d2lcode import torch as d2l；本书提供的全部名字见附录"
+        "“d2lcode API 参考”。")

@@ -72,3 +72,9 @@ def test_fresh_process_course_import_is_light_and_quiet():
                          check=True)
     assert out.stdout.split() == ["False", "4", "torch"]
     assert out.stderr == ""
+
+
+def test_missing_name_gives_chinese_hint():
+    with pytest.raises(AttributeError, match="from d2lcode import torch as d2l"):
+        d2lcode.no_such_helper  # noqa: B018
+    assert not hasattr(d2lcode, "__no_such_dunder__")

@@ -110,5 +110,19 @@
   }
 
   window.splitQuery = splitAndRemember;
+
+  // 搜索结果下的摘要只取正文：去掉页眉按钮（“亮色/暗色”等）、页面目录、“在本地运行”提示和翻页链接。
+  // Search 由 searchtools.js 定义，在 DOMContentLoaded 时已经存在，且本处理函数先于它的 Search.init 运行。
+  const NOT_CONTENT = [".bd-header-article", ".bd-sidebar-secondary", ".d2l-run-locally",
+    ".prev-next-area", ".bd-footer-article", ".onlyprint"].join(", ");
+  document.addEventListener("DOMContentLoaded", () => {
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    const original = Search.htmlToText;
+    Search.htmlToText = (htmlString, anchor) => {
+      const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(NOT_CONTENT).forEach((el) => el.remove());
+      return original(doc.documentElement.outerHTML, anchor);
+    };
+  });
   window.d2lSplitQuery = d2lSplitQuery; // 供浏览器测试调用
 })();

@@ -178,6 +178,19 @@ def _search(visit, term: str) -> tuple[PageVisit, list[str]]:
     return v, docs
 
 
+def test_search_summaries_show_body_text(visit):
+    """结果下的摘要来自正文，而不是页眉按钮（“亮色/暗色”）或页面目录。"""
+    v, docs = _search(visit, "卷积")
+    assert docs
+    v.page.wait_for_function(
+        "() => document.querySelectorAll('ul.search li p.context').length >= 3")
+    summaries = v.page.eval_on_selector_all("ul.search li p.context",
+                                            "els => els.map(e => e.innerText)")
+    noisy = [t for t in summaries if "System Settings" in t or "亮色" in t]
+    assert not noisy, f"摘要里混进了页眉按钮的文字：{noisy[:2]}"
+    assert any("卷积" in t for t in summaries)
+
+
 @pytest.mark.parametrize("term", list(SEARCH_EXPECTATIONS))
 def test_chinese_search(visit, site_dir, screenshot_dir, term):
     expected = [d for d in SEARCH_EXPECTATIONS[term] if (site_dir / f"{d}.html").is_file()]
