@@ -7,7 +7,9 @@
 
 两边模型、初始参数、数学完全相同，各跑一次。另在新的子进程中测量 ``import d2lcode`` 的耗时。
 
-    python benchmarks/bench_lenet.py [--threads 1] [--workers 4]
+    python benchmarks/bench_lenet.py [--threads N] [--workers 4]
+
+``--threads`` 省略时用 PyTorch 的默认线程数（本机的核数），这是读者直接运行课程代码时的情形。
 """
 
 from __future__ import annotations
@@ -73,12 +75,15 @@ def classic(net: nn.Module, batch_size: int, lr: float, workers: int) -> tuple[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=1, help="PyTorch 计算线程数")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="PyTorch 计算线程数（默认：PyTorch 的默认值，即本机核数）")
     parser.add_argument("--workers", type=int, default=4, help="课程做法的 DataLoader 工作进程数")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--lr", type=float, default=0.9)
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    threads = torch.get_num_threads()
     # 本机只有 2 核，4 个工作进程会触发 PyTorch 的提醒；这正是课程原来的设置，照样测量
     warnings.filterwarnings("ignore", message="This DataLoader will create")
 
@@ -96,7 +101,7 @@ def main() -> None:
     slow, n_slow, acc_slow = classic(net, args.batch_size, args.lr, args.workers)
 
     print(f"LeNet 训练一轮（批量 {args.batch_size}，学习率 {args.lr}，"
-          f"{args.threads} 个计算线程，CPU）")
+          f"{threads} 个计算线程，CPU）")
     print(f"  d2lcode：{n_fast / fast:9.1f} 个样本/秒（{fast:.2f} 秒，训练精度 {acc_fast:.3f}；"
           f"首次解码 {decode:.2f} 秒另计）")
     print(f"  课程做法（torchvision + DataLoader({args.workers}) + 每批同步）："
