@@ -90,19 +90,23 @@ def mode() -> str:
     return "full" if full else "cpu"
 
 
-def budget(cpu, full=None, smoke=None):
+_SAME_AS_CPU = object()  # budget 的参数省略时的标记（与显式传入的 None 区分）
+
+
+def budget(cpu, full=_SAME_AS_CPU, smoke=_SAME_AS_CPU):
     """按当前档位（见 :func:`mode`）从三个设置中选一个返回。
 
-    ``full`` 省略时等于 ``cpu``，``smoke`` 省略时等于 ``cpu``。
+    ``full`` 或 ``smoke`` 省略时等于 ``cpu``；显式传入的 ``None`` 照样返回
+    （页面用 ``n_train=budget(cpu=30000, full=None)`` 表示“完整设置用全部数据”）。
 
     >>> import os
     >>> os.environ["D2L_SMOKE"] = "1"
     >>> budget(cpu=3, full=10, smoke=1)
     1
     >>> os.environ["D2L_SMOKE"] = "0"; os.environ["D2L_FULL"] = "1"
-    >>> budget(cpu=3, full=10, smoke=1)
-    10
+    >>> budget(cpu=3, full=10, smoke=1), budget(cpu=30000, full=None), budget(cpu=5)
+    (10, None, 5)
     >>> del os.environ["D2L_SMOKE"], os.environ["D2L_FULL"]
     """
-    chosen = {"smoke": smoke, "full": full}.get(mode())
-    return cpu if chosen is None else chosen
+    chosen = {"smoke": smoke, "full": full}.get(mode(), _SAME_AS_CPU)
+    return cpu if chosen is _SAME_AS_CPU else chosen

@@ -173,7 +173,7 @@ class Encoder(nn.Module):
     """编码器接口：把输入序列变成编码（``forward(X, *args)``）。"""
 
     def forward(self, X, *args):
-        raise NotImplementedError
+        raise NotImplementedError("Encoder 是接口：请在子类中实现 forward(X, *args)。")
 
 
 class Decoder(nn.Module):
@@ -181,10 +181,10 @@ class Decoder(nn.Module):
     ``(输出, 新状态)``。"""
 
     def init_state(self, enc_outputs, *args):
-        raise NotImplementedError
+        raise NotImplementedError("Decoder 是接口：请在子类中实现 init_state(enc_outputs, *args)。")
 
     def forward(self, X, state):
-        raise NotImplementedError
+        raise NotImplementedError("Decoder 是接口：请在子类中实现 forward(X, state)。")
 
 
 class AttentionDecoder(Decoder):
@@ -193,7 +193,7 @@ class AttentionDecoder(Decoder):
 
     @property
     def attention_weights(self) -> torch.Tensor:
-        raise NotImplementedError
+        raise NotImplementedError("AttentionDecoder 是接口：请在子类中提供 attention_weights。")
 
 
 class EncoderDecoder(nn.Module):
