@@ -28,7 +28,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx_design",  # 练习的提示与解答：{dropdown}（可折叠，-j 2 安全，无需 JavaScript）
-    "d2l_site",  # _ext/d2l_site.py：搜索词典、.ipynb 下载、“在本地运行”提示、执行统计表
+    "d2l_site",  # _ext/d2l_site.py：搜索词典、.ipynb 下载、运行提示、执行统计表、中文断行、并行调度
 ]
 sys.path.insert(0, str(ROOT / "_ext"))
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_static"]
@@ -84,18 +84,6 @@ if _CACHE_ROOT.is_dir():  # 旧版本的缓存不会再用到，删掉
 nb_execution_mode = os.environ.get("D2L_EXECUTION_MODE", "cache")
 nb_execution_cache_path = str(_cache_dir)
 
-
-def _create_cache_db(path: Path) -> None:
-    """在主进程里先建好缓存的数据库：-j 2 的两个进程若同时第一次建表，
-    会报 sqlite3.OperationalError: table settings already exists。"""
-    from jupyter_cache.cache.db import create_db
-
-    path.mkdir(parents=True, exist_ok=True)
-    create_db(path).dispose()  # 不把打开的连接留给 fork 出来的子进程
-
-
-if nb_execution_mode == "cache":
-    _create_cache_db(_cache_dir)
 nb_execution_timeout = 300  # 单个单元格的上限（秒）；页面可在 front matter 里调整
 # 单元格出错时记一条警告（含页面、单元格源码和回溯），-W 使构建最终失败；
 # 不用 raise_on_error：并行构建时它只报页面名，不报单元格。

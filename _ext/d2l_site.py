@@ -8,7 +8,8 @@
 3. “在本地运行”提示：每个笔记本页面的标题下插入一个小提示框，写明下载和运行的命令。
 4. 执行统计表（``{nb-exec-table}``）：表头改成中文，并加一列“来自缓存”。
 5. 中文排版：去掉正文中夹在两个汉字之间的换行（浏览器会把它显示成多余的空格）。
-6. 并行执行的调度：``-j N`` 时把页面分成小块、最耗时的先执行，两个进程的负担接近。
+6. 并行执行的调度：``-j N`` 时把页面分成小块、最耗时的先执行，两个进程的负担接近
+   （读入和写出两个阶段都用小块）；并在主进程里先建好执行缓存的数据库。
 
 第 1–4 项只在主进程里、写 HTML 时进行，第 5 项在各进程读入页面时进行，``-j 2`` 并行构建安全。
 """
@@ -133,6 +134,7 @@ class ExecStatsTable(SphinxPostTransform):
         for node in list(self.document.findall(ExecutionStatsNode)):
             metadata = NbMetadataCollector.get_doc_data(self.env)
             table = make_stat_table(self.env.docname, metadata)
+            table["classes"].append("d2l-exec-stats")  # d2l.css 只对这张表右对齐数字列
             tgroup = next(iter(table.findall(nodes.tgroup)))
             tgroup["cols"] += 1
             tgroup.insert(len(list(tgroup.findall(nodes.colspec, descend=False))),
@@ -208,6 +210,18 @@ def _small_chunks(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[
     return [arguments[i : i + READ_CHUNK] for i in range(0, len(arguments), READ_CHUNK)]
 
 
+def _create_cache_db(app: Sphinx, config: Config) -> None:
+    """在主进程里先建好执行缓存的数据库：-j 2 的两个进程若同时第一次建表，
+    会报 sqlite3.OperationalError: table settings already exists。"""
+    if config.nb_execution_mode != "cache" or not config.nb_execution_cache_path:
+        return
+    from jupyter_cache.cache.db import create_db
+
+    path = Path(config.nb_execution_cache_path)
+    path.mkdir(parents=True, exist_ok=True)
+    create_db(path).dispose()  # 不把打开的连接留给 fork 出来的子进程
+
+
 def _use_small_chunks(app: Sphinx, config: Config) -> None:
     import sphinx.builders
     from sphinx.util.parallel import make_chunks
@@ -228,6 +242,7 @@ def _heaviest_first(app: Sphinx, env: Any, docnames: list[str]) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited)
     app.connect("config-inited", _use_small_chunks)
+    app.connect("config-inited", _create_cache_db)
     app.connect("env-before-read-docs", _heaviest_first)
     app.connect("doctree-read", _join_cjk_lines)
     app.add_post_transform(ExecStatsTable)

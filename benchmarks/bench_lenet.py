@@ -26,19 +26,6 @@ from torch.utils import data as tud
 import d2lcode as d2l
 
 
-def lenet() -> nn.Sequential:
-    """课程中的 LeNet：sigmoid 激活、平均汇聚、5×5 卷积，第一个卷积层填充 2。"""
-    return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
-        nn.AvgPool2d(kernel_size=2, stride=2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
-        nn.AvgPool2d(kernel_size=2, stride=2),
-        nn.Flatten(),
-        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
-        nn.Linear(120, 84), nn.Sigmoid(),
-        nn.Linear(84, 10))
-
-
 def ours(net: nn.Module, batch_size: int, lr: float) -> tuple[float, int, float]:
     """d2lcode 的一轮；返回 (秒数, 样本数, 训练精度)。"""
     train_iter, _ = d2l.load_data_fashion_mnist(batch_size, seed=0)
@@ -88,7 +75,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="This DataLoader will create")
 
     d2l.seed(0)
-    net = lenet().apply(d2l.init_xavier)
+    net = d2l.lenet().apply(d2l.init_xavier)  # 课程中的 LeNet：sigmoid 激活、平均汇聚
     initial = {k: v.clone() for k, v in net.state_dict().items()}
     start = time.perf_counter()
     d2l.read_fashion_mnist(True)  # 首次解码（之后留在内存里）

@@ -16,12 +16,13 @@ from .attention import (
     transpose_output,
     transpose_qkv,
 )
-from .conv import Residual, corr2d
+from .conv import Residual, corr2d, lenet
 from .data import (
     ArrayLoader,
     FashionMNIST,
     get_dataloader_workers,
     get_fashion_mnist_labels,
+    k_fold_indices,
     load_array,
     load_data_fashion_mnist,
     read_fashion_mnist,
@@ -63,6 +64,7 @@ from .train import (
     evaluate_accuracy,
     evaluate_accuracy_gpu,
     evaluate_loss,
+    init_normal,
     init_xavier,
     linreg,
     predict_ch3,

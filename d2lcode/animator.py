@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from .plot import plt, set_axes, use_svg_display
+from .plot import _cycle, plt, set_axes, use_svg_display
 
 __all__ = ["Animator", "display_mode"]
 
@@ -87,7 +87,7 @@ class Animator:
         self.mode = display_mode()
         self.xlabel, self.ylabel = xlabel, ylabel
         self.legend = list(legend) if legend else []
-        self.fmts = list(fmts)
+        self.fmts = fmts
         self._axes_config = (xlabel, ylabel, xlim, ylim, xscale, yscale, self.legend)
         # 只有终端里的交互式后端才需要 pyplot 管理的图；其余情况用独立的 Figure，
         # Jupyter 不会在单元格结束时再自动显示它一次。
@@ -145,8 +145,9 @@ class Animator:
     def _draw(self) -> None:
         ax = self.axes[0]
         ax.cla()
-        for i, (x, y) in enumerate(zip(self.X or [], self.Y or [], strict=True)):
-            ax.plot(x, y, self.fmts[i % len(self.fmts)])
+        X, Y = self.X or [], self.Y or []
+        for x, y, fmt in zip(X, Y, _cycle(self.fmts, len(Y)), strict=True):
+            ax.plot(x, y, fmt)
         set_axes(ax, *self._axes_config[:6], legend=self._axes_config[6])
 
     def _display(self) -> None:

@@ -1,11 +1,11 @@
-"""注意力机制的基本组件：遮蔽、掩蔽 softmax、评分函数、多头注意力和位置编码。
+"""注意力机制的基本组件：掩蔽 softmax、评分函数、多头注意力和位置编码。
 
 所有函数和层都按小批量工作，形状约定与课程一致：
 
 * 查询 ``queries``：``(批量大小, 查询数, d_q)``；
 * 键 ``keys``：``(批量大小, 键值对数, d_k)``；值 ``values``：``(批量大小, 键值对数, d_v)``；
 * 有效长度 ``valid_lens``：``None``、``(批量大小,)`` （每个样本一个长度）或
-  ``(批量大小, 查询数)`` （每个查询一个长度，例如解码器的因果遮蔽）。
+  ``(批量大小, 查询数)`` （每个查询一个长度，例如解码器的因果掩蔽）。
 
 各个注意力层把最近一次前向传播的注意力权重保存在 ``attention_weights`` 属性里，方便画热图。
 Transformer 的各个块见 :mod:`d2lcode.transformer`。
@@ -86,7 +86,7 @@ def masked_softmax(X: torch.Tensor, valid_lens: torch.Tensor | None) -> torch.Te
         raise ValueError(f"valid_lens 的形状应为 ({batch},) 或 ({batch}, {num_queries})，"
                          f"收到的是 {tuple(valid_lens.shape)}。")
     keep = torch.arange(num_keys, device=X.device) < valid_lens[..., None]
-    # 被遮蔽的位置换成一个很大的负数，exp 之后就是 0
+    # 被掩蔽的位置换成一个很大的负数，exp 之后就是 0
     return torch.softmax(X.masked_fill(~keep, -1e6), dim=-1)
 
 

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["Residual", "corr2d"]
+__all__ = ["Residual", "corr2d", "lenet"]
 
 
 def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
@@ -64,3 +64,26 @@ class Residual(nn.Module):
         if self.conv3 is not None:
             X = self.conv3(X)
         return F.relu(Y + X)
+
+
+def lenet(activation: type[nn.Module] = nn.Sigmoid,
+          pooling: type[nn.Module] = nn.AvgPool2d) -> nn.Sequential:
+    """LeNet-5（28×28 单通道输入，10 类）：两个卷积块加三个全连接层。
+
+    默认是课程的版本（sigmoid、平均汇聚）；可以换用其他激活函数和汇聚层。
+
+    >>> net = lenet()
+    >>> net(torch.zeros(2, 1, 28, 28)).shape, sum(p.numel() for p in net.parameters())
+    (torch.Size([2, 10]), 61706)
+    >>> isinstance(lenet(nn.ReLU, nn.MaxPool2d)[1], nn.ReLU)
+    True
+    """
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), activation(),
+        pooling(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), activation(),
+        pooling(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), activation(),
+        nn.Linear(120, 84), activation(),
+        nn.Linear(84, 10))

@@ -25,6 +25,7 @@ __all__ = [
     "FASHION_MNIST_LABELS_EN",
     "get_dataloader_workers",
     "get_fashion_mnist_labels",
+    "k_fold_indices",
     "load_array",
     "load_data_fashion_mnist",
     "read_fashion_mnist",
@@ -178,6 +179,26 @@ class ArrayLoader:
             if self.transform is not None:
                 batch[0] = self.transform(batch[0])
             yield tuple(batch)
+
+
+def k_fold_indices(n: int, k: int, i: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` 个样本做 ``k`` 折交叉验证时，第 ``i`` 折的（训练下标，验证下标）。
+
+    先用 ``seed`` 打乱一次，再切成 ``k`` 份（前几份可能多一个样本）；同一个 ``seed`` 的
+    各折互不重叠，合起来正好是全部样本。
+
+    >>> vals = [k_fold_indices(23, 5, i)[1] for i in range(5)]
+    >>> [len(v) for v in vals], torch.cat(vals).sort().values.tolist() == list(range(23))
+    ([5, 5, 5, 4, 4], True)
+    >>> tr, va = k_fold_indices(23, 5, 2)
+    >>> len(tr) + len(va), len(set(tr.tolist()) & set(va.tolist()))
+    (23, 0)
+    """
+    if not 0 <= i < k <= n:
+        raise ValueError(f"应满足 0 <= i < k <= n，收到的是 n={n}、k={k}、i={i}。")
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    folds = torch.tensor_split(perm, k)
+    return torch.cat([f for j, f in enumerate(folds) if j != i]), folds[i]
 
 
 def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int,

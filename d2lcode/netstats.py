@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .train import _model_device
+
 __all__ = ["count_flops", "count_params", "layer_summary"]
 
 
@@ -36,9 +38,7 @@ def _example_input(net: nn.Module, input_shape: Sequence[int]) -> torch.Tensor:
     shape = tuple(int(s) for s in input_shape)
     if len(shape) < 2:
         raise ValueError(f"input_shape 应包含批量维，例如 (1, 1, 28, 28)，收到的是 {shape}。")
-    param = next(net.parameters(), None)
-    device = param.device if param is not None else torch.device("cpu")
-    return torch.zeros(shape, device=device)
+    return torch.zeros(shape, device=_model_device(net))
 
 
 def _run_with_hooks(net: nn.Module, X: torch.Tensor, modules, hook) -> None:

@@ -7,7 +7,7 @@
 * 字符级词表 :class:`Vocab`，保留词元 ``<pad>``、``<bos>``、``<eos>``；
 * 接口 :class:`Encoder`、:class:`Decoder`、:class:`AttentionDecoder`、:class:`EncoderDecoder`
   和 GRU 编码器 :class:`Seq2SeqEncoder`；
-* 遮蔽交叉熵损失 :class:`MaskedSoftmaxCELoss`、训练 :func:`train_seq2seq`、
+* 掩蔽交叉熵损失 :class:`MaskedSoftmaxCELoss`、训练 :func:`train_seq2seq`、
   批量贪心预测 :func:`predict_seq2seq` （可返回注意力权重）和评估 :func:`evaluate_seq2seq`。
 """
 
@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .animator import Animator
 from .data import ArrayLoader
+from .device import try_gpu
+from .train import _model_device
 
 __all__ = [
     "AttentionDecoder",
@@ -303,13 +306,9 @@ def train_seq2seq(net: EncoderDecoder, data_iter, lr: float, num_epochs: int, tg
     >>> len(h.loss), h.loss[1] < h.loss[0]
     (2, True)
     """
-    from .animator import Animator
-
-    if device is None:
-        from .device import try_gpu
-
-        device = try_gpu()
-    device = torch.device(device)
+    if num_epochs < 1:
+        raise ValueError(f"num_epochs 应为正整数，收到的是 {num_epochs}。")
+    device = torch.device(try_gpu() if device is None else device)
     net.apply(_xavier_init)
     net.to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
@@ -320,7 +319,7 @@ def train_seq2seq(net: EncoderDecoder, data_iter, lr: float, num_epochs: int, tg
     start, num_tokens = time.perf_counter(), 0
     net.train()
     for epoch in range(num_epochs):
-        total_loss, total_tokens = 0.0, 0
+        total_loss, total_tokens = torch.zeros((), device=device), torch.zeros((), device=device)
         for X, X_valid_len, Y, Y_valid_len in data_iter:
             X, X_valid_len, Y, Y_valid_len = (t.to(device) for t in (X, X_valid_len, Y,
                                                                      Y_valid_len))
@@ -329,12 +328,16 @@ def train_seq2seq(net: EncoderDecoder, data_iter, lr: float, num_epochs: int, tg
             l = loss(Y_hat, Y, Y_valid_len)
             optimizer.zero_grad()
             # 对每个样本的损失乘以步数再求和 = 所有有效词元的损失之和
-            (l.sum() * Y.shape[1] / Y_valid_len.sum()).backward()
+            n_tokens = Y_valid_len.sum()
+            (l.sum() * Y.shape[1] / n_tokens).backward()
             grad_clipping(net, clip)
             optimizer.step()
-            total_loss += float(l.detach().sum()) * Y.shape[1]
-            total_tokens += int(Y_valid_len.sum())
-        history.loss.append(total_loss / total_tokens)
+            total_loss = total_loss + l.detach().sum() * Y.shape[1]
+            total_tokens = total_tokens + n_tokens  # 累加留在设备上，每轮读回一次
+        total_tokens = int(total_tokens)
+        if total_tokens == 0:
+            raise ValueError("训练数据迭代器是空的：请检查数据集和批量大小。")
+        history.loss.append(float(total_loss) / total_tokens)
         num_tokens += total_tokens
         animator.add(epoch + 1, history.loss[-1])
     history.seconds = time.perf_counter() - start
@@ -358,7 +361,7 @@ def predict_seq2seq(net: EncoderDecoder, src_sentence, src_vocab: Vocab, tgt_voc
     single = isinstance(src_sentence, str)
     sentences = [src_sentence] if single else list(src_sentence)
     if device is None:
-        device = next(net.parameters()).device
+        device = _model_device(net)
     net.eval()
     X, X_valid_len = build_array(sentences, src_vocab, max(len(s) for s in sentences) + 1)
     X, X_valid_len = X.to(device), X_valid_len.to(device)

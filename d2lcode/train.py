@@ -21,7 +21,7 @@ from .plot import show_images
 
 __all__ = [
     "History", "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss",
-    "init_xavier", "linreg", "predict_ch3", "sgd",
+    "init_normal", "init_xavier", "linreg", "predict_ch3", "sgd",
     "squared_loss", "train_ch3", "train_ch6", "train_epoch_ch3",
 ]
 
@@ -140,15 +140,14 @@ def evaluate_accuracy_gpu(net: Callable, data_iter: Iterable,
 
 
 def evaluate_accuracy(net: Callable, data_iter: Iterable) -> float:
-    """计算模型在数据集上的精度（数据不搬动设备，见 :func:`evaluate_accuracy_gpu`）。
+    """计算模型在数据集上的精度（数据搬到模型参数所在的设备，同 :func:`evaluate_accuracy_gpu`）。
 
     >>> net = lambda X: X           # 把输入本身当作得分
     >>> X = torch.tensor([[0.9, 0.1], [0.2, 0.8]])
     >>> evaluate_accuracy(net, [(X, torch.tensor([0, 0]))])
     0.5
     """
-    return evaluate_accuracy_gpu(net, data_iter, device=None if isinstance(net, nn.Module)
-                                 else torch.device("cpu"))
+    return evaluate_accuracy_gpu(net, data_iter)
 
 
 def _loss_sum(l: torch.Tensor, n: int) -> torch.Tensor:
@@ -299,6 +298,19 @@ def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Ca
     animator.show()
     print(history)
     return history
+
+
+def init_normal(module: nn.Module) -> None:
+    """全连接层的权重取自均值 0、标准差 0.01 的正态分布，偏置置 0（配合 ``net.apply`` 使用）。
+
+    >>> net = nn.Sequential(nn.Linear(1000, 10)).apply(init_normal)
+    >>> w, b = net[0].weight.detach(), net[0].bias.detach()
+    >>> abs(float(w.std()) - 0.01) < 0.001, float(b.abs().max())
+    (True, 0.0)
+    """
+    if isinstance(module, nn.Linear):
+        nn.init.normal_(module.weight, std=0.01)
+        nn.init.zeros_(module.bias)
 
 
 def init_xavier(module: nn.Module) -> None:

@@ -137,11 +137,11 @@ class TransformerEncoder(Encoder):
 
 
 class DecoderBlock(nn.Module):
-    """Transformer 解码器块（第 ``i`` 块）：遮蔽的多头自注意力 → AddNorm →
+    """Transformer 解码器块（第 ``i`` 块）：掩蔽的多头自注意力 → AddNorm →
     编码器—解码器注意力 → AddNorm → 前馈网络 → AddNorm。
 
     状态 ``state = [enc_outputs, enc_valid_lens, cache]``，``cache[i]`` 是这一块之前各步的输入，
-    逐步解码时作为自注意力的键和值。自注意力总是因果遮蔽：第 ``t`` 步只看第 ``t`` 步及以前。
+    逐步解码时作为自注意力的键和值。自注意力总是因果掩蔽：第 ``t`` 步只看第 ``t`` 步及以前。
 
     >>> blk = DecoderBlock(24, 24, 24, 24, [24], 24, 48, 8, 0.5, 0).eval()
     >>> state = [torch.ones(2, 100, 24), torch.tensor([3, 2]), [None]]
@@ -170,7 +170,7 @@ class DecoderBlock(nn.Module):
         key_values = X if past is None else torch.cat([past, X], dim=1)
         cache[self.i] = key_values
         batch, steps = X.shape[:2]
-        # 因果遮蔽：第 t 个查询（绝对位置 offset + t）能看到前 offset + t + 1 个键
+        # 因果掩蔽：第 t 个查询（绝对位置 offset + t）能看到前 offset + t + 1 个键
         dec_valid_lens = torch.arange(offset + 1, offset + steps + 1,
                                       device=X.device).repeat(batch, 1)
         Y = self.addnorm1(X, self.attention1(X, key_values, key_values, dec_valid_lens))

@@ -14,9 +14,8 @@ torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)
-def _agg_backend(monkeypatch):
-    """每个测试都用 Agg 后端，结束后关闭它画的图。"""
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+def _close_figures():
+    """每个测试结束后关闭它画的图。"""
     yield
     import matplotlib.pyplot as plt
 

@@ -106,3 +106,23 @@ def test_encoder_and_decoder_blocks_keep_shape_and_cache_steps():
     out2, state = dec(torch.randn(2, 1, 16), state)
     assert out.shape == out2.shape == (2, 1, 16)
     assert state[2][0].shape == (2, 2, 16)  # 缓存了两步的输入
+
+
+def test_train_seq2seq_rejects_zero_epochs_and_empty_data():
+    train_iter, src_vocab, tgt_vocab, _ = d2l.load_data_dates(8, 16, 4)
+    net = d2l.EncoderDecoder(d2l.Seq2SeqEncoder(len(src_vocab), 8, 8, 1),
+                             d2l.TransformerDecoder(len(tgt_vocab), 8, 8, 8, 8, [8], 8, 16,
+                                                    2, 1, 0.0))
+    with pytest.raises(ValueError, match="num_epochs"):
+        d2l.train_seq2seq(net, train_iter, 0.01, 0, tgt_vocab, "cpu")
+    with pytest.raises(ValueError, match="空的"):
+        d2l.train_seq2seq(net, [], 0.01, 1, tgt_vocab, "cpu")
+    plt.close("all")
+
+
+def test_animator_accepts_a_single_format_string():
+    animator = d2l.Animator(legend=["a", "b"], fmts="m--")
+    animator.add(1, (1.0, 2.0))
+    animator.add(2, (0.5, 1.5))
+    animator._draw()
+    assert [line.get_linestyle() for line in animator.axes[0].get_lines()] == ["--", "--"]
