@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -28,9 +26,15 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx_design",  # 练习的提示与解答：{dropdown}（可折叠，-j 2 安全，无需 JavaScript）
-    "d2l_site",  # _ext/d2l_site.py：搜索词典、.ipynb 下载、运行提示、执行统计表、中文断行、并行调度
+    "d2l_site",  # _ext/d2l_site.py：搜索词典、.ipynb 下载、运行提示、执行统计表、中文断行
+    "d2l_downloads",  # _ext/d2l_downloads.py：下载页的 wheel、笔记本 zip 和 requirements 文件
+    "d2l_exec",  # _ext/d2l_exec.py：执行缓存的键、预执行、计算预算
+    "d2l_course_map",  # 课程对照页与各节的讲次标签（book/course_map.yaml）
+    "d2l_figures",  # _ext/figures/ 的插图定义 → book/_generated/figures/*.svg
 ]
 sys.path.insert(0, str(ROOT / "_ext"))
+import d2l_exec  # noqa: E402  （执行缓存的键与内核环境）
+
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_static"]
 # 写书时只构建部分章节：D2L_ONLY=chapter_preliminaries,chapter_appendix（其余章节会有目录警告）
 if os.environ.get("D2L_ONLY"):
@@ -60,31 +64,12 @@ bibtex_bibfiles = ["book/references.bib"]
 bibtex_reference_style = "author_year"
 bibtex_default_style = "plain"
 
-# --- 执行：jupyter-cache 缓存，d2lcode 或依赖变化时全部重跑 -------------------------
-
-
-def _code_digest() -> str:
-    """d2lcode 的源码与依赖清单的摘要：它一变，缓存目录就换一个，所有页面重新执行。"""
-    digest = hashlib.sha256()
-    files = sorted((ROOT / "d2lcode").rglob("*.py"))
-    files += [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
-    for path in files:
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-_CACHE_ROOT = Path(os.environ.get("D2L_CACHE_ROOT", ROOT / "_build" / ".jupyter_cache"))
-_cache_dir = _CACHE_ROOT / _code_digest()
-if _CACHE_ROOT.is_dir():  # 旧版本的缓存不会再用到，删掉
-    for old in _CACHE_ROOT.iterdir():
-        if old != _cache_dir:
-            shutil.rmtree(old, ignore_errors=True)
-
+# --- 执行：预执行写入 jupyter-cache，Sphinx 从缓存取输出（逻辑在 _ext/d2l_exec.py）------
+# 缓存目录由预算档位、产生输出的包的版本和 d2lcode 的代码（不含注释、文档字符串）决定。
 nb_execution_mode = os.environ.get("D2L_EXECUTION_MODE", "cache")
-nb_execution_cache_path = str(_cache_dir)
-
-nb_execution_timeout = 300  # 单个单元格的上限（秒）；页面可在 front matter 里调整
+nb_execution_cache_path = str(d2l_exec.cache_dir(ROOT))
+# 单元格的时间上限只用来发现卡死的内核；速度由计算预算衡量（见 _ext/d2l_exec.py）
+nb_execution_timeout = int(os.environ.get("D2L_CELL_TIMEOUT", d2l_exec.DEFAULT_CELL_TIMEOUT))
 # 单元格出错时记一条警告（含页面、单元格源码和回溯），-W 使构建最终失败；
 # 不用 raise_on_error：并行构建时它只报页面名，不报单元格。
 nb_execution_raise_on_error = False
@@ -95,12 +80,9 @@ nb_merge_streams = True
 nb_render_error_lexer = "myst-ansi"
 nb_execution_excludepatterns = ["_build/**"]
 
-# 执行页面的内核从这里继承环境变量。
-# 用 -j 2 并行执行两页时，每个内核只用 1 个线程（见 TOOLCHAIN-NOTES）。
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
-os.environ["D2L_BUILD"] = "1"  # d2lcode 据此只画最终的图，不输出中间过程
-os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # 避免内核启动时的调试器提示
+# 执行页面的内核从这里继承环境变量（每个内核一个线程、只画最终的图、内核不打印传输警告）
+for _key, _value in d2l_exec.kernel_env(ROOT).items():
+    os.environ.setdefault(_key, _value)
 
 # --- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -1,4 +1,5 @@
-"""本书的构建与测试任务。先 ``pip install nox``，然后：
+"""本书的构建与测试任务。先按 README 把 nox 装进自己的虚拟环境（``python3 -m venv .nox/tools``、
+``.nox/tools/bin/python -m pip install nox``、``. .nox/tools/bin/activate``），然后：
 
     nox -s build-docs   # 执行所有页面并构建网站到 _build/html
     nox -s tests        # 单元测试、doctest、冒烟执行每一页
@@ -105,6 +106,11 @@ def build_docs(session: nox.Session) -> None:
     ensure_data(session)
     jobs = os.environ.get("D2L_JOBS", "2")
     start = time.perf_counter()
+    session.env["D2L_BUILD_START"] = str(time.time())  # 执行统计表据此判断哪些页面是本次执行的
+    # 第 1 步：用进程池执行缓存里还没有结果的页面（每页一行：秒数、单位数、预算占用）
+    session.run(_bin("python"), "_ext/d2l_exec.py", "--jobs", jobs, external=True)
+    # 第 2 步：Sphinx 从执行缓存取输出，不再执行页面（执行了就告警，-W 使构建失败）
+    session.env["D2L_PREEXECUTED"] = "1"
     session.run(_bin("python"), "-m", "sphinx", "-b", "html", "-W", "--keep-going",
                 "-j", jobs, "-c", ".", "book", "_build/html", *session.posargs, external=True)
     minutes, seconds = divmod(time.perf_counter() - start, 60)

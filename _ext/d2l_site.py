@@ -6,10 +6,9 @@
 2. 下载 .ipynb：myst-nb 把执行后的笔记本写在 ``<输出目录>/../jupyter_execute``；
    这里把它复制到 ``_sources/<页面>.ipynb``，主题的下载按钮就会多出 “.ipynb” 一项。
 3. “在本地运行”提示：每个笔记本页面的标题下插入一个小提示框，写明下载和运行的命令。
-4. 执行统计表（``{nb-exec-table}``）：表头改成中文，并加一列“来自缓存”。
+4. 执行统计表（``{nb-exec-table}``）：表头改成中文，加上“来自缓存”“单位”“预算占用”三列。
 5. 中文排版：去掉正文中夹在两个汉字之间的换行（浏览器会把它显示成多余的空格）。
-6. 并行执行的调度：``-j N`` 时把页面分成小块、最耗时的先执行，两个进程的负担接近
-   （读入和写出两个阶段都用小块）；并在主进程里先建好执行缓存的数据库。
+（页面的执行、缓存和计算预算在 _ext/d2l_exec.py。）
 
 第 1–4 项只在主进程里、写 HTML 时进行，第 5 项在各进程读入页面时进行，``-j 2`` 并行构建安全。
 """
@@ -17,12 +16,14 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
+import d2l_exec
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -106,7 +107,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str,
         '<p class="admonition-title">在本地运行</p>'
         f'<p>本页是一个可执行的笔记本。{ipynb_link}在本书仓库的根目录运行 '
         f'<code>python tests/pagerun.py {source}</code> 执行整页并查看每个单元格的用时'
-        '（环境的准备见附录“安装与环境配置”）。</p></div>'
+        '（环境的准备见附录“安装与环境配置”）。全书的笔记本和 d2lcode 的安装文件见 '
+        f'<a href="{html.escape(context["pathto"]("chapter_appendix/downloads"))}">下载</a>页。'
+        '</p></div>'
     )
     body = context.get("body", "")
     end = body.find("</h1>")
@@ -115,8 +118,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str,
         context["body"] = body[:end] + hint + body[end:]
 
 
-_BUILD_START = time.time()
-EXEC_HEADERS = ["页面", "执行时间", "方式", "用时（秒）", "状态", "来自缓存"]
+# 本次构建开始的时刻（nox -s build-docs 在预执行之前记下它；直接运行 sphinx-build 时就是现在）
+_BUILD_START = float(os.environ.get("D2L_BUILD_START") or time.time())
+EXEC_HEADERS = ["页面", "执行时间", "方式", "用时（秒）", "状态", "来自缓存", "单位",
+                "预算占用"]
 
 
 class ExecStatsTable(SphinxPostTransform):
@@ -136,21 +141,37 @@ class ExecStatsTable(SphinxPostTransform):
             table = make_stat_table(self.env.docname, metadata)
             table["classes"].append("d2l-exec-stats")  # d2l.css 只对这张表右对齐数字列
             tgroup = next(iter(table.findall(nodes.tgroup)))
-            tgroup["cols"] += 1
-            tgroup.insert(len(list(tgroup.findall(nodes.colspec, descend=False))),
-                          nodes.colspec(colwidth=10))
+            extra = len(EXEC_HEADERS) - tgroup["cols"]
+            tgroup["cols"] += extra
+            for _ in range(extra):
+                tgroup.insert(len(list(tgroup.findall(nodes.colspec, descend=False))),
+                              nodes.colspec(colwidth=10))
             head = next(iter(tgroup.findall(nodes.thead)))[0]
-            head.append(nodes.entry("", nodes.paragraph()))
+            for _ in range(extra):
+                head.append(nodes.entry("", nodes.paragraph()))
             for entry, text in zip(head.children, EXEC_HEADERS, strict=True):
                 entry.replace(entry[0], nodes.paragraph(text=text))
+            units = d2l_exec.load_units(Path(self.config.nb_execution_cache_path))
             rows = iter(next(iter(tgroup.findall(nodes.tbody))).children)
             for docname in sorted(metadata):
                 data = metadata[docname].get("exec_data")
                 if not data:
                     continue
                 cached = bool(data.get("mtime")) and data["mtime"] < _BUILD_START
-                next(rows).append(nodes.entry("", nodes.paragraph(text="是" if cached else "否")))
+                record = units.get(docname)
+                cost = record["seconds"] / record["unit_seconds"] if record else None
+                cells = ["是" if cached else "否",
+                         "" if cost is None else f"{cost:.1f}",
+                         "" if cost is None else _budget_use(cost)]
+                row = next(rows)
+                for text in cells:
+                    row.append(nodes.entry("", nodes.paragraph(text=text)))
             node.replace_self(table)
+
+
+def _budget_use(units: float) -> str:
+    share = units / d2l_exec.PAGE_BUDGET
+    return f"{share:.0%}" + ("（超出预算）" if share > 1 else "")
 
 
 # 两个汉字（或中文标点）之间的换行：源文件里为了行宽折的行，浏览器会把它显示成一个多余的空格
@@ -188,62 +209,8 @@ def _ancestors(node: nodes.Node):
         node = node.parent
 
 
-# --- 并行执行的调度 ------------------------------------------------------------
-# -j N 时 Sphinx 把按名字排好序的页面切成大块（71 页时每块 18 页），每个进程读（并执行）一整块。
-# 本书耗时的训练页面都在两个卷积网络章节，按名字排序会落进同一块：那个进程要跑九分多钟，
-# 另一个进程几分钟后就空闲了。这里改成小块、最耗时的页面排在最前，两个进程轮流领取。
-READ_CHUNK = 4
-_TRAINING_CALL = re.compile(r"\btrain_\w*\(")
-_CODE_CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
-
-
-def estimated_cost(source: str) -> float:
-    """按页面源文件粗估执行时间（只用来排顺序）：卷积网络的训练最贵，其他训练次之。"""
-    code = "".join(_CODE_CELL.findall(source))
-    if not code:
-        return 0.0
-    heavy = code.count("train_ch6(")
-    return 3.0 + 80.0 * heavy + 5.0 * (len(_TRAINING_CALL.findall(code)) - heavy)
-
-
-def _small_chunks(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
-    return [arguments[i : i + READ_CHUNK] for i in range(0, len(arguments), READ_CHUNK)]
-
-
-def _create_cache_db(app: Sphinx, config: Config) -> None:
-    """在主进程里先建好执行缓存的数据库：-j 2 的两个进程若同时第一次建表，
-    会报 sqlite3.OperationalError: table settings already exists。"""
-    if config.nb_execution_mode != "cache" or not config.nb_execution_cache_path:
-        return
-    from jupyter_cache.cache.db import create_db
-
-    path = Path(config.nb_execution_cache_path)
-    path.mkdir(parents=True, exist_ok=True)
-    create_db(path).dispose()  # 不把打开的连接留给 fork 出来的子进程
-
-
-def _use_small_chunks(app: Sphinx, config: Config) -> None:
-    import sphinx.builders
-    from sphinx.util.parallel import make_chunks
-
-    # 只替换 Sphinx 8.1–9 的这个内部函数；将来的版本若改了实现，就保持默认（只是慢一些）
-    if app.parallel > 1 and getattr(sphinx.builders, "make_chunks", None) is make_chunks:
-        sphinx.builders.make_chunks = _small_chunks
-
-
-def _heaviest_first(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    if app.parallel <= 1:
-        return
-    costs = {d: estimated_cost(Path(env.doc2path(d)).read_text(encoding="utf-8"))
-             if Path(env.doc2path(d)).suffix == ".md" else 0.0 for d in docnames}
-    docnames.sort(key=lambda d: (-costs[d], d))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited)
-    app.connect("config-inited", _use_small_chunks)
-    app.connect("config-inited", _create_cache_db)
-    app.connect("env-before-read-docs", _heaviest_first)
     app.connect("doctree-read", _join_cjk_lines)
     app.add_post_transform(ExecStatsTable)
     # 在 sphinx-book-theme 生成下载按钮（priority=501）之前运行

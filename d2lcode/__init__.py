@@ -5,6 +5,17 @@
 ``from d2lcode import torch as d2l``。
 """
 
+import sys as _sys
+
+# python -m d2lcode.doctor 要先导入本包，而下面的导入需要 torch、matplotlib 等：它们坏了时
+# 自检本该报告问题，却会先在这里崩溃。所以这种启动方式下直接运行只用标准库的自检并退出。
+# （Python 3.9 及更早没有 sys.orig_argv，那里 python -m d2lcode.* 一律进入自检：它会说明版本太旧。）
+if _sys.argv[:1] == ["-m"] and (_sys.version_info < (3, 10) or ("-m", "d2lcode.doctor") in zip(
+        _sys.orig_argv, _sys.orig_argv[1:], strict=False)):
+    from .doctor import main as _doctor_main
+
+    raise SystemExit(_doctor_main())
+
 from .animator import Animator, display_mode
 from .attention import (
     AdditiveAttention,
@@ -31,7 +42,7 @@ from .data import (
 from .datahub import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
 from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
 from .metrics import Accumulator, Timer
-from .netstats import count_flops, count_params, layer_summary
+from .netstats import count_macs, count_params, layer_summary
 from .plot import (
     cjk_font,
     plot,

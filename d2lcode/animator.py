@@ -55,6 +55,11 @@ def _interactive_backend() -> bool:
     return backend in {n.lower() for n in names}
 
 
+def _as_list(value) -> list:
+    """一组数转成列表；单个数（或 ``None``）包成只有一项的列表。"""
+    return list(value) if hasattr(value, "__len__") else [value]
+
+
 def _number(value: float) -> str:
     """进度行里的横坐标：整数不带小数点。"""
     value = float(value)
@@ -88,7 +93,8 @@ class Animator:
         self.xlabel, self.ylabel = xlabel, ylabel
         self.legend = list(legend) if legend else []
         self.fmts = fmts
-        self._axes_config = (xlabel, ylabel, xlim, ylim, xscale, yscale, self.legend)
+        self._axes_config = {"xlabel": xlabel, "ylabel": ylabel, "xlim": xlim, "ylim": ylim,
+                             "xscale": xscale, "yscale": yscale, "legend": self.legend}
         # 只有终端里的交互式后端才需要 pyplot 管理的图；其余情况用独立的 Figure，
         # Jupyter 不会在单元格结束时再自动显示它一次。
         if self.mode == "text" and _interactive_backend():
@@ -96,27 +102,38 @@ class Animator:
         else:
             self.fig = Figure(figsize=figsize)
         self.axes = list(self.fig.subplots(nrows, ncols, squeeze=False).flatten())
-        self.X: list[list[float]] | None = None
-        self.Y: list[list[float]] | None = None
+        # 每条曲线一对 (横坐标列表, 纵坐标列表)；第一次 add 时才知道有几条
+        self._curves: list[tuple[list[float], list[float]]] | None = None
         self._handle = None
         self._shown = False
 
+    @property
+    def X(self) -> list[list[float]] | None:
+        """各条曲线的横坐标（还没有加过点时为 ``None``）。"""
+        return None if self._curves is None else [xs for xs, _ in self._curves]
+
+    @property
+    def Y(self) -> list[list[float]] | None:
+        """各条曲线的纵坐标（还没有加过点时为 ``None``）。"""
+        return None if self._curves is None else [ys for _, ys in self._curves]
+
     def add(self, x, y) -> None:
         """给每条曲线加一个点；``y`` 中为 ``None`` 的曲线这次不加。"""
-        ys = list(y) if hasattr(y, "__len__") else [y]
-        xs = list(x) if hasattr(x, "__len__") else [x] * len(ys)
+        ys = _as_list(y)
+        xs = _as_list(x) if hasattr(x, "__len__") else [x] * len(ys)  # 一个 x 供各曲线共用
         if len(xs) != len(ys):
             raise ValueError(f"x 有 {len(xs)} 个值而 y 有 {len(ys)} 个：应一样多，"
                              "或者只给一个共用的 x。")
-        if self.X is None:
-            self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
-        elif len(ys) != len(self.Y):
-            raise ValueError(f"第一次 add 给了 {len(self.Y)} 条曲线的值，这次给了 {len(ys)} 个："
-                             "每次应给同样多（暂时没有的值写 None）。")
-        for i, (a, b) in enumerate(zip(xs, ys, strict=True)):
-            if a is not None and b is not None:
-                self.X[i].append(float(a))
-                self.Y[i].append(float(b))
+        if self._curves is None:
+            self._curves = [([], []) for _ in ys]
+        if len(ys) != len(self._curves):
+            raise ValueError(f"第一次 add 给了 {len(self._curves)} 条曲线的值，这次给了 "
+                             f"{len(ys)} 个：每次应给同样多（暂时没有的值写 None）。")
+        for (curve_x, curve_y), a, b in zip(self._curves, xs, ys, strict=True):
+            if a is None or b is None:  # 这条曲线这次没有新值
+                continue
+            curve_x.append(float(a))
+            curve_y.append(float(b))
         if self.mode == "live":
             self._draw()
             self._display()
@@ -143,12 +160,12 @@ class Animator:
         return f"{head}：" + "，".join(parts)
 
     def _draw(self) -> None:
-        ax = self.axes[0]
+        """在第一个子图上重画全部曲线（先清空）。"""
+        ax, curves = self.axes[0], self._curves or []
         ax.cla()
-        X, Y = self.X or [], self.Y or []
-        for x, y, fmt in zip(X, Y, _cycle(self.fmts, len(Y)), strict=True):
-            ax.plot(x, y, fmt)
-        set_axes(ax, *self._axes_config[:6], legend=self._axes_config[6])
+        for (xs, ys), style in zip(curves, _cycle(self.fmts, len(curves)), strict=True):
+            ax.plot(xs, ys, style)
+        set_axes(ax, **self._axes_config)
 
     def _display(self) -> None:
         from IPython.display import display

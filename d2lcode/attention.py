@@ -13,8 +13,6 @@ Transformer 的各个块见 :mod:`d2lcode.transformer`。
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
@@ -31,17 +29,17 @@ __all__ = [
 
 
 def sequence_mask(X: torch.Tensor, valid_len: torch.Tensor, value: float = 0.0) -> torch.Tensor:
-    """把二维张量 ``X`` （批量大小, 步数）每行中第 ``valid_len[i]`` 个位置之后的元素换成 ``value``。
+    """把 ``X`` （批量大小, 步数, ...）中每个样本第 ``valid_len[i]`` 步以后的元素换成 ``value``。
 
     返回新张量，不修改 ``X``。
 
-    >>> X = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    >>> sequence_mask(X, torch.tensor([1, 2]))
-    tensor([[1, 0, 0],
-            [4, 5, 0]])
-    >>> sequence_mask(X.float(), torch.tensor([0, 3]), value=-1)
-    tensor([[-1., -1., -1.],
-            [ 4.,  5.,  6.]])
+    >>> lengths = torch.tensor([3, 1])
+    >>> sequence_mask(torch.full((2, 4), 7), lengths)
+    tensor([[7, 7, 7, 0],
+            [7, 0, 0, 0]])
+    >>> sequence_mask(torch.ones(2, 3, 2), torch.tensor([2, 0]), value=-9)[:, :, 0]
+    tensor([[ 1.,  1., -9.],
+            [-9., -9., -9.]])
     """
     if X.dim() < 2:
         raise ValueError(f"sequence_mask 需要至少二维的 (批量大小, 步数, ...)，收到的形状是 "
@@ -50,10 +48,14 @@ def sequence_mask(X: torch.Tensor, valid_len: torch.Tensor, value: float = 0.0) 
     if valid_len.shape != (X.shape[0],):
         raise ValueError(f"valid_len 的形状应为 ({X.shape[0]},)（每个样本一个长度），收到的是 "
                          f"{tuple(valid_len.shape)}。")
-    steps = torch.arange(X.shape[1], device=X.device)
-    keep = steps[None, :] < valid_len[:, None]              # (批量大小, 步数)
-    keep = keep.reshape(keep.shape + (1,) * (X.dim() - 2))  # 广播到其余维度
-    return X.masked_fill(~keep, value)
+    inside = _positions_below(X.shape[1], valid_len, X.device)  # (批量大小, 步数)
+    inside = inside.reshape(inside.shape + (1,) * (X.dim() - 2))           # 广播到其余轴
+    return X.masked_fill(~inside, value)
+
+
+def _positions_below(n: int, limits: torch.Tensor, device) -> torch.Tensor:
+    """布尔张量 ``[..., j] = j < limits[...]``：第 ``j`` 个位置是否落在有效长度以内。"""
+    return torch.arange(n, device=device) < limits[..., None]
 
 
 def masked_softmax(X: torch.Tensor, valid_lens: torch.Tensor | None) -> torch.Tensor:
@@ -62,32 +64,31 @@ def masked_softmax(X: torch.Tensor, valid_lens: torch.Tensor | None) -> torch.Te
     ``X`` 的形状为 ``(批量大小, 查询数, 键数)``；``valid_lens`` 为 ``None``、
     ``(批量大小,)`` 或 ``(批量大小, 查询数)``。有效长度为 0 的行得到均匀分布（与课程一致）。
 
-    >>> X = torch.zeros(2, 2, 4)
-    >>> masked_softmax(X, torch.tensor([2, 3]))
-    tensor([[[0.5000, 0.5000, 0.0000, 0.0000],
-             [0.5000, 0.5000, 0.0000, 0.0000]],
+    >>> scores = torch.tensor([[[0., 1., 2.]], [[5., 5., 5.]]])    # 2 个样本，各 1 个查询
+    >>> masked_softmax(scores, torch.tensor([1, 2]))
+    tensor([[[1.0000, 0.0000, 0.0000]],
     <BLANKLINE>
-            [[0.3333, 0.3333, 0.3333, 0.0000],
-             [0.3333, 0.3333, 0.3333, 0.0000]]])
-    >>> masked_softmax(X, torch.tensor([[1, 4], [2, 1]]))[:, :, 0]
-    tensor([[1.0000, 0.2500],
-            [0.5000, 1.0000]])
+            [[0.5000, 0.5000, 0.0000]]])
+    >>> masked_softmax(torch.zeros(1, 3, 3), torch.tensor([[1, 2, 3]]))[0]   # 因果掩蔽
+    tensor([[1.0000, 0.0000, 0.0000],
+            [0.5000, 0.5000, 0.0000],
+            [0.3333, 0.3333, 0.3333]])
     """
     if X.dim() != 3:
         raise ValueError(f"masked_softmax 需要三维的 (批量大小, 查询数, 键数)，收到的形状是 "
                          f"{tuple(X.shape)}。")
     if valid_lens is None:
-        return torch.softmax(X, dim=-1)
-    valid_lens = torch.as_tensor(valid_lens, device=X.device)
-    batch, num_queries, num_keys = X.shape
-    if valid_lens.shape == (batch,):
-        valid_lens = valid_lens[:, None]                    # 所有查询共用一个长度
-    elif valid_lens.shape != (batch, num_queries):
-        raise ValueError(f"valid_lens 的形状应为 ({batch},) 或 ({batch}, {num_queries})，"
-                         f"收到的是 {tuple(valid_lens.shape)}。")
-    keep = torch.arange(num_keys, device=X.device) < valid_lens[..., None]
-    # 被掩蔽的位置换成一个很大的负数，exp 之后就是 0
-    return torch.softmax(X.masked_fill(~keep, -1e6), dim=-1)
+        return X.softmax(dim=-1)
+    lens = torch.as_tensor(valid_lens, device=X.device)
+    n_batch, n_queries, n_keys = X.shape
+    if lens.shape not in ((n_batch,), (n_batch, n_queries)):
+        raise ValueError(f"valid_lens 的形状应为 ({n_batch},) 或 ({n_batch}, {n_queries})，"
+                         f"收到的是 {tuple(lens.shape)}。")
+    if lens.dim() == 1:
+        lens = lens[:, None].expand(n_batch, n_queries)     # 同一样本的查询共用一个长度
+    visible = _positions_below(n_keys, lens, X.device)   # (批量大小, 查询数, 键数)
+    # 看不见的键换成 -1e6：exp 之后是 0，而整行都看不见时仍是均匀分布（不会出现 nan）
+    return X.masked_fill(~visible, -1e6).softmax(dim=-1)
 
 
 def _check_qkv(queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> None:
@@ -103,123 +104,127 @@ def _check_qkv(queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) 
         raise ValueError(f"键和值应一一对应：键有 {keys.shape[1]} 个，值有 {values.shape[1]} 个。")
 
 
-class AdditiveAttention(nn.Module):
+class _ScoredAttention(nn.Module):
+    """注意力汇聚的公共部分：子类只负责 ``score(queries, keys)``，这里做掩蔽 softmax、
+    对权重做暂退法并对值加权求和，同时记下权重。"""
+
+    def __init__(self, dropout: float):
+        super().__init__()
+        self.weight_dropout = nn.Dropout(dropout)
+        self.attention_weights: torch.Tensor | None = None
+
+    def score(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
+                valid_lens: torch.Tensor | None = None) -> torch.Tensor:
+        _check_qkv(queries, keys, values)
+        weights = masked_softmax(self.score(queries, keys), valid_lens)
+        self.attention_weights = weights                    # (批量, 查询数, 键数)
+        return self.weight_dropout(weights) @ values        # (批量, 查询数, 值的维数)
+
+
+class AdditiveAttention(_ScoredAttention):
     """加性注意力：评分为 :math:`\\mathbf w_v^\\top \\tanh(\\mathbf W_q \\mathbf q
     + \\mathbf W_k \\mathbf k)`。
 
     查询和键的长度可以不同；``num_hiddens`` 是隐藏单元数。
 
-    >>> attention = AdditiveAttention(key_size=2, query_size=20, num_hiddens=8, dropout=0.1)
-    >>> _ = attention.eval()
-    >>> queries, keys = torch.normal(0, 1, (2, 1, 20)), torch.ones((2, 10, 2))
-    >>> values = torch.arange(40, dtype=torch.float32).reshape(1, 10, 4).repeat(2, 1, 1)
-    >>> attention(queries, keys, values, torch.tensor([2, 6])).shape
-    torch.Size([2, 1, 4])
-    >>> attention.attention_weights[0, 0].tolist()[:3]   # 键都相同：前 2 个位置平分权重
-    [0.5, 0.5, 0.0]
+    >>> attention = AdditiveAttention(key_size=3, query_size=5, num_hiddens=4, dropout=0.0)
+    >>> queries, keys = torch.randn(2, 6, 5), torch.zeros(2, 4, 3)
+    >>> values = torch.tensor([1., 2., 3., 4.]).reshape(1, 4, 1).expand(2, 4, 1)
+    >>> attention(queries, keys, values, torch.tensor([4, 1])).shape
+    torch.Size([2, 6, 1])
+    >>> attention.attention_weights[1, 0].tolist()   # 第 2 个样本只有 1 个有效键
+    [1.0, 0.0, 0.0, 0.0]
     """
 
     def __init__(self, key_size: int, query_size: int, num_hiddens: int, dropout: float = 0.0,
                  **kwargs):
-        super().__init__(**kwargs)
-        self.W_k = nn.Linear(key_size, num_hiddens, bias=False)
-        self.W_q = nn.Linear(query_size, num_hiddens, bias=False)
-        self.w_v = nn.Linear(num_hiddens, 1, bias=False)
-        self.dropout = nn.Dropout(dropout)
-        self.attention_weights: torch.Tensor | None = None
+        super().__init__(dropout, **kwargs)
+        self.query_proj = nn.Linear(query_size, num_hiddens, bias=False)   # W_q
+        self.key_proj = nn.Linear(key_size, num_hiddens, bias=False)       # W_k
+        self.score_vec = nn.Linear(num_hiddens, 1, bias=False)             # w_v
 
-    def forward(self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
-                valid_lens: torch.Tensor | None = None) -> torch.Tensor:
-        _check_qkv(queries, keys, values)
-        queries, keys = self.W_q(queries), self.W_k(keys)
-        # 广播求和：(批量, 查询数, 1, h) + (批量, 1, 键数, h) → (批量, 查询数, 键数, h)
-        features = torch.tanh(queries.unsqueeze(2) + keys.unsqueeze(1))
-        scores = self.w_v(features).squeeze(-1)           # (批量, 查询数, 键数)
-        self.attention_weights = masked_softmax(scores, valid_lens)
-        return torch.bmm(self.dropout(self.attention_weights), values)
+    def score(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        q = self.query_proj(queries)[:, :, None, :]        # (批量, 查询数, 1, h)
+        k = self.key_proj(keys)[:, None, :, :]             # (批量, 1, 键数, h)
+        return self.score_vec(torch.tanh(q + k))[..., 0]   # 广播后 (批量, 查询数, 键数)
 
 
-class DotProductAttention(nn.Module):
+class DotProductAttention(_ScoredAttention):
     """缩放点积注意力：评分 :math:`\\mathbf q^\\top \\mathbf k / \\sqrt d`，查询和键的长度须相同。
 
-    >>> attention = DotProductAttention(dropout=0.5).eval()
-    >>> queries, keys = torch.ones(2, 3, 4), torch.ones(2, 5, 4)
-    >>> values = torch.arange(10.).reshape(2, 5, 1)
-    >>> attention(queries, keys, values, torch.tensor([2, 5])).squeeze(-1)
-    tensor([[0.5000, 0.5000, 0.5000],
-            [7.0000, 7.0000, 7.0000]])
-    >>> attention.attention_weights.sum(-1)
-    tensor([[1., 1., 1.],
-            [1., 1., 1.]])
+    >>> attention = DotProductAttention(dropout=0.0)
+    >>> keys = torch.eye(3).unsqueeze(0)                 # 三个互相正交的键
+    >>> values = torch.tensor([[[10.], [20.], [30.]]])
+    >>> out = attention(100 * keys[:, [2, 0]], keys, values)   # 两个查询分别对准键 2 和键 0
+    >>> out.squeeze().tolist()
+    [30.0, 10.0]
+    >>> attention(keys, keys, values, torch.tensor([1])).squeeze().tolist()   # 只看键 0
+    [10.0, 10.0, 10.0]
     """
 
     def __init__(self, dropout: float = 0.0, **kwargs):
-        super().__init__(**kwargs)
-        self.dropout = nn.Dropout(dropout)
-        self.attention_weights: torch.Tensor | None = None
+        super().__init__(dropout, **kwargs)
 
-    def forward(self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
-                valid_lens: torch.Tensor | None = None) -> torch.Tensor:
-        _check_qkv(queries, keys, values)
+    def score(self, queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         d = queries.shape[-1]
         if keys.shape[-1] != d:
             raise ValueError(f"点积注意力要求查询和键的长度相同，收到 {d} 和 {keys.shape[-1]}；"
                              "长度不同时可以用 AdditiveAttention。")
-        scores = torch.bmm(queries, keys.transpose(1, 2)) / math.sqrt(d)
-        self.attention_weights = masked_softmax(scores, valid_lens)
-        return torch.bmm(self.dropout(self.attention_weights), values)
+        return (queries * d ** -0.5) @ keys.mT   # 先缩放查询，与缩放评分相同
 
 
 def transpose_qkv(X: torch.Tensor, num_heads: int) -> torch.Tensor:
-    """把 ``(批量大小, 个数, num_hiddens)`` 拆成 ``num_heads`` 个头，头并入批量维。
+    """把 ``(批量大小, 个数, num_hiddens)`` 拆成 ``num_heads`` 个头，头并入批量轴。
 
     输出形状为 ``(批量大小 * num_heads, 个数, num_hiddens / num_heads)``，
     第 ``b * num_heads + h`` 个样本是第 ``b`` 个样本的第 ``h`` 个头。
 
-    >>> X = torch.arange(24.).reshape(2, 3, 4)
-    >>> transpose_qkv(X, 2).shape
-    torch.Size([4, 3, 2])
-    >>> transpose_qkv(X, 2)[1, 0]   # 样本 0、头 1：第 0 个位置的后两个特征
-    tensor([2., 3.])
+    >>> X = torch.arange(12.).reshape(1, 2, 6)      # 1 个样本、2 个位置、6 个特征
+    >>> transpose_qkv(X, 3).shape
+    torch.Size([3, 2, 2])
+    >>> transpose_qkv(X, 3)[2]                      # 头 2：每个位置的最后两个特征
+    tensor([[ 4.,  5.],
+            [10., 11.]])
     """
     if X.dim() != 3:
         raise ValueError(f"transpose_qkv 需要三维的 (批量大小, 个数, num_hiddens)，收到的形状是 "
                          f"{tuple(X.shape)}。")
-    batch, steps, hiddens = X.shape
-    if hiddens % num_heads:
-        raise ValueError(f"num_hiddens={hiddens} 不能被 num_heads={num_heads} 整除。")
-    X = X.reshape(batch, steps, num_heads, hiddens // num_heads).permute(0, 2, 1, 3)
-    return X.reshape(batch * num_heads, steps, hiddens // num_heads)
+    if X.shape[-1] % num_heads:
+        raise ValueError(f"num_hiddens={X.shape[-1]} 不能被 num_heads={num_heads} 整除。")
+    # (b, n, h*p) → (b, n, h, p) → (b, h, n, p) → (b*h, n, p)
+    return X.unflatten(-1, (num_heads, -1)).transpose(1, 2).flatten(0, 1)
 
 
 def transpose_output(X: torch.Tensor, num_heads: int) -> torch.Tensor:
-    """:func:`transpose_qkv` 的逆操作：把各个头的输出拼接回 ``(批量大小, 个数, num_hiddens)``。
+    """:func:`transpose_qkv` 的逆操作：把各个头的输出连结回 ``(批量大小, 个数, num_hiddens)``。
 
-    >>> X = torch.randn(2, 3, 8)
-    >>> torch.equal(transpose_output(transpose_qkv(X, 4), 4), X)
+    >>> X = torch.randn(3, 5, 6)
+    >>> torch.equal(transpose_output(transpose_qkv(X, 2), 2), X)
     True
     """
     if X.dim() != 3 or X.shape[0] % num_heads:
         raise ValueError(f"transpose_output 需要 (批量大小 * {num_heads}, 个数, 每头维数)，"
                          f"收到的形状是 {tuple(X.shape)}。")
-    bh, steps, d = X.shape
-    X = X.reshape(bh // num_heads, num_heads, steps, d).permute(0, 2, 1, 3)
-    return X.reshape(bh // num_heads, steps, num_heads * d)
+    # (b*h, n, p) → (b, h, n, p) → (b, n, h, p) → (b, n, h*p)
+    return X.unflatten(0, (-1, num_heads)).transpose(1, 2).flatten(2)
 
 
 class MultiHeadAttention(nn.Module):
     """多头注意力：``num_heads`` 个并行的缩放点积注意力，各头在不同的线性投影上计算。
 
     参数顺序与课程相同：``key_size, query_size, value_size, num_hiddens, num_heads, dropout``。
-    所有头一次批量计算（头并入批量维），``attention_weights`` 的形状为
-    ``(批量大小 * num_heads, 查询数, 键数)``。
+    所有头一次批量计算（头并入批量轴）。投影层是 ``proj_q``、``proj_k``、``proj_v`` 和输出层
+    ``proj_out``；``attention_weights`` 的形状为 ``(批量大小 * num_heads, 查询数, 键数)``。
 
-    >>> attention = MultiHeadAttention(5, 6, 7, num_hiddens=8, num_heads=2, dropout=0.0)
-    >>> X, Y = torch.ones(3, 4, 6), torch.ones(3, 9, 5)
-    >>> attention(X, Y, torch.ones(3, 9, 7), torch.tensor([3, 2, 9])).shape
-    torch.Size([3, 4, 8])
+    >>> attention = MultiHeadAttention(3, 10, 2, num_hiddens=12, num_heads=4, dropout=0.0)
+    >>> queries, keys, values = torch.ones(1, 5, 10), torch.ones(1, 7, 3), torch.ones(1, 7, 2)
+    >>> attention(queries, keys, values, torch.tensor([6])).shape
+    torch.Size([1, 5, 12])
     >>> attention.attention_weights.shape
-    torch.Size([6, 4, 9])
+    torch.Size([4, 5, 7])
     """
 
     def __init__(self, key_size: int, query_size: int, value_size: int, num_hiddens: int,
@@ -228,30 +233,33 @@ class MultiHeadAttention(nn.Module):
         if num_hiddens % num_heads:
             raise ValueError(f"num_hiddens={num_hiddens} 应能被 num_heads={num_heads} 整除。")
         self.num_heads = num_heads
+        # 所有头的投影上下叠成一个全连接层：输出的第 i 段就是第 i 个头的投影
+        self.proj_q = nn.Linear(query_size, num_hiddens, bias=bias)
+        self.proj_k = nn.Linear(key_size, num_hiddens, bias=bias)
+        self.proj_v = nn.Linear(value_size, num_hiddens, bias=bias)
+        self.proj_out = nn.Linear(num_hiddens, num_hiddens, bias=bias)
         self.attention = DotProductAttention(dropout)
-        self.W_q = nn.Linear(query_size, num_hiddens, bias=bias)
-        self.W_k = nn.Linear(key_size, num_hiddens, bias=bias)
-        self.W_v = nn.Linear(value_size, num_hiddens, bias=bias)
-        self.W_o = nn.Linear(num_hiddens, num_hiddens, bias=bias)
 
     @property
     def attention_weights(self) -> torch.Tensor | None:
         """最近一次前向传播的权重，形状 ``(批量大小 * num_heads, 查询数, 键数)``。"""
         return self.attention.attention_weights
 
+    def split_heads(self, X: torch.Tensor, proj: nn.Module) -> torch.Tensor:
+        """投影后切成各个头：``(批量大小 * num_heads, 个数, num_hiddens / num_heads)``。"""
+        return transpose_qkv(proj(X), self.num_heads)
+
     def forward(self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
                 valid_lens: torch.Tensor | None = None) -> torch.Tensor:
         _check_qkv(queries, keys, values)
-        h = self.num_heads
-        queries = transpose_qkv(self.W_q(queries), h)
-        keys = transpose_qkv(self.W_k(keys), h)
-        values = transpose_qkv(self.W_v(values), h)
         if valid_lens is not None:
-            # 每个样本的有效长度复制给它的 h 个头（顺序与 transpose_qkv 一致）
+            # 头在批量轴上紧跟各自的样本，所以每个长度原地重复 num_heads 次
             valid_lens = torch.as_tensor(valid_lens, device=queries.device)
-            valid_lens = torch.repeat_interleave(valid_lens, repeats=h, dim=0)
-        output = self.attention(queries, keys, values, valid_lens)
-        return self.W_o(transpose_output(output, h))
+            valid_lens = valid_lens.repeat_interleave(self.num_heads, dim=0)
+        heads = self.attention(self.split_heads(queries, self.proj_q),
+                               self.split_heads(keys, self.proj_k),
+                               self.split_heads(values, self.proj_v), valid_lens)
+        return self.proj_out(transpose_output(heads, self.num_heads))
 
 
 class PositionalEncoding(nn.Module):
@@ -269,14 +277,12 @@ class PositionalEncoding(nn.Module):
 
     def __init__(self, num_hiddens: int, dropout: float = 0.0, max_len: int = 1000):
         super().__init__()
-        self.dropout = nn.Dropout(dropout)
-        position = torch.arange(max_len, dtype=torch.float32)[:, None]
-        freq = torch.pow(10000, -torch.arange(0, num_hiddens, 2, dtype=torch.float32)
-                         / num_hiddens)
-        angles = position * freq                         # (max_len, ceil(num_hiddens / 2))
-        P = torch.zeros(1, max_len, num_hiddens)
-        P[0, :, 0::2] = torch.sin(angles)
-        P[0, :, 1::2] = torch.cos(angles[:, : num_hiddens // 2])
+        self.drop = nn.Dropout(dropout)
+        freqs = 10000.0 ** (-torch.arange(0, num_hiddens, 2) / num_hiddens)    # ω_j
+        angles = torch.arange(max_len)[:, None] * freqs[None, :]              # i·ω_j
+        # 把 sin 和 cos 交错排列：列 2j 是 sin(i·ω_j)，列 2j+1 是 cos(i·ω_j)
+        P = torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(1)[:, :num_hiddens]
+        P = P.unsqueeze(0).float()                                            # (1, max_len, d)
         self.register_buffer("P", P, persistent=False)  # 跟随 .to(device)，但不是参数
 
     def forward(self, X: torch.Tensor, offset: int = 0) -> torch.Tensor:
@@ -290,4 +296,4 @@ class PositionalEncoding(nn.Module):
         end = offset + X.shape[1]
         if end > self.P.shape[1]:
             raise ValueError(f"需要第 {end - 1} 个位置的编码，超过了 max_len={self.P.shape[1]}。")
-        return self.dropout(X + self.P[:, offset:end])
+        return self.drop(X + self.P[:, offset:end])

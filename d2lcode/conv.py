@@ -1,43 +1,50 @@
-"""卷积神经网络的构件：二维互相关运算 :func:`corr2d` 和残差块 :class:`Residual`。"""
+"""卷积神经网络的构件：二维互相关运算 :func:`corr2d`、残差块 :class:`Residual` 和 :func:`lenet`。"""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 __all__ = ["Residual", "corr2d", "lenet"]
 
 
 def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """二维互相关运算：卷积核 ``K`` 在 ``X`` 上滑动，每个位置按元素相乘再求和。
+    """二维互相关运算：``Y[i, j] = Σ_a Σ_b K[a, b] · X[i + a, j + b]``。
 
-    输出形状为 ``(X 的高 - K 的高 + 1, X 的宽 - K 的宽 + 1)``。
+    双重求和按卷积核的下标 ``(a, b)`` 展开：每一项是 ``X`` 中与输出同样大小、
+    向右下方错开 ``(a, b)`` 的一块，乘以标量 ``K[a, b]``。循环只有 ``k_h × k_w`` 次，
+    与输入大小无关。输出形状为 ``(X 的高 - K 的高 + 1, X 的宽 - K 的宽 + 1)``。
 
-    >>> X = torch.arange(9.0).reshape(3, 3)
-    >>> corr2d(X, torch.tensor([[0.0, 1.0], [2.0, 3.0]]))
-    tensor([[19., 25.],
-            [37., 43.]])
+    >>> X = torch.arange(12.0).reshape(3, 4)      # 每向右一格加 1，每向下一格加 4
+    >>> corr2d(X, torch.tensor([[1.0, 0.0], [0.0, -1.0]]))   # X[i, j] - X[i+1, j+1]
+    tensor([[-5., -5., -5.],
+            [-5., -5., -5.]])
     """
     if X.ndim != 2 or K.ndim != 2:
         raise ValueError(f"corr2d 需要二维的输入和卷积核，收到的形状是 {tuple(X.shape)} 和 "
                          f"{tuple(K.shape)}；多通道请用 nn.Conv2d。")
-    h, w = K.shape
-    if h > X.shape[0] or w > X.shape[1]:
+    out_h, out_w = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    if out_h < 1 or out_w < 1:
         raise ValueError(f"卷积核 {tuple(K.shape)} 比输入 {tuple(X.shape)} 还大；"
                          "请换小的卷积核，或先对输入做填充。")
-    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1), dtype=X.dtype)
-    for i in range(Y.shape[0]):
-        for j in range(Y.shape[1]):
-            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
-    return Y
+    terms = (K[a, b] * X[a:a + out_h, b:b + out_w]
+             for a in range(K.shape[0]) for b in range(K.shape[1]))
+    return sum(terms, torch.zeros((out_h, out_w), dtype=torch.result_type(X, K)))
+
+
+def _conv_bn(c_in: int, c_out: int, stride: int) -> list[nn.Module]:
+    """3×3 卷积（填充 1）加批量规范化。"""
+    return [nn.Conv2d(c_in, c_out, kernel_size=3, stride=stride, padding=1),
+            nn.BatchNorm2d(c_out)]
 
 
 class Residual(nn.Module):
-    """残差块：两个 3×3 卷积（各接批量规范化），输出加上输入后再过 ReLU。
+    """残差块：输出 ``ReLU(branch(X) + shortcut(X))``。
 
-    ``use_1x1conv=True`` 时用 1×1 卷积变换输入，使通道数和高宽与主路径一致
-    （改变通道数或 ``strides > 1`` 时需要）。
+    ``branch`` 是“3×3 卷积、批量规范化、ReLU、3×3 卷积、批量规范化”；
+    ``shortcut`` 默认原样传递输入。``use_1x1conv=True`` 时它是一个 1×1 卷积，
+    把输入变换成与 ``branch`` 的输出同样的通道数和高宽
+    （改变通道数或 ``strides > 1`` 时必须这样做）。
 
     >>> blk = Residual(3, 6, use_1x1conv=True, strides=2)
     >>> blk(torch.rand(4, 3, 6, 6)).shape
@@ -50,27 +57,20 @@ class Residual(nn.Module):
         if not use_1x1conv and (input_channels != num_channels or strides != 1):
             raise ValueError(f"输入 {input_channels} 通道、输出 {num_channels} 通道、步幅 "
                              f"{strides}：形状变了，残差连接无法相加，请设 use_1x1conv=True。")
-        self.conv1 = nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1,
-                               stride=strides)
-        self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
-        self.conv3 = (nn.Conv2d(input_channels, num_channels, kernel_size=1, stride=strides)
-                      if use_1x1conv else None)
-        self.bn1 = nn.BatchNorm2d(num_channels)
-        self.bn2 = nn.BatchNorm2d(num_channels)
+        self.branch = nn.Sequential(*_conv_bn(input_channels, num_channels, strides), nn.ReLU(),
+                                    *_conv_bn(num_channels, num_channels, 1))
+        self.shortcut = (nn.Conv2d(input_channels, num_channels, kernel_size=1, stride=strides)
+                         if use_1x1conv else nn.Identity())
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        Y = F.relu(self.bn1(self.conv1(X)))
-        Y = self.bn2(self.conv2(Y))
-        if self.conv3 is not None:
-            X = self.conv3(X)
-        return F.relu(Y + X)
+        return torch.relu(self.branch(X) + self.shortcut(X))
 
 
 def lenet(activation: type[nn.Module] = nn.Sigmoid,
           pooling: type[nn.Module] = nn.AvgPool2d) -> nn.Sequential:
     """LeNet-5（28×28 单通道输入，10 类）：两个卷积块加三个全连接层。
 
-    默认是课程的版本（sigmoid、平均汇聚）；可以换用其他激活函数和汇聚层。
+    默认是经典的设置（sigmoid、平均汇聚）；可以换用其他激活函数和汇聚层。
 
     >>> net = lenet()
     >>> net(torch.zeros(2, 1, 28, 28)).shape, sum(p.numel() for p in net.parameters())

@@ -240,17 +240,15 @@ def load_data_fashion_mnist(batch_size: int, resize=None, *, seed: int | None = 
     >>> X.shape, X.dtype, y.dtype, len(train_iter), len(test_iter)
     (torch.Size([256, 1, 32, 32]), torch.float32, torch.int64, 235, 40)
     """
-    size = _as_size(resize)
+    # 小批量取出后才转成浮点并缩放：内存里一直是紧凑的 uint8
+    to_float = functools.partial(_to_float_images, size=_as_size(resize))
 
-    def transform(batch):
-        return _to_float_images(batch, size)
-
-    loaders = []
-    for train, n in ((True, n_train), (False, n_test)):
+    def make_loader(train: bool, n: int | None) -> ArrayLoader:
         images, labels = _subset(*read_fashion_mnist(train), n, seed=0 if train else 1)
-        loaders.append(ArrayLoader((images, labels), batch_size, shuffle=train,
-                                   transform=transform, seed=seed))
-    return loaders[0], loaders[1]
+        return ArrayLoader((images, labels), batch_size, shuffle=train, transform=to_float,
+                           seed=seed)
+
+    return make_loader(True, n_train), make_loader(False, n_test)  # 先训练集，后测试集
 
 
 def get_dataloader_workers() -> int:
@@ -274,8 +272,8 @@ def synthetic_data(w: torch.Tensor, b: float, num_examples: int
     (torch.Size([1000, 2]), torch.Size([1000, 1]))
     """
     w = torch.as_tensor(w, dtype=torch.float32)
-    X = torch.normal(0, 1, (num_examples, len(w)))
-    y = X @ w + b
-    y += torch.normal(0, 0.01, y.shape)
-    return X, y.reshape(-1, 1)
+    features = torch.normal(0.0, 1.0, (num_examples, len(w)))  # 每个特征都取自标准正态分布
+    exact = features @ w + b
+    labels = exact + torch.normal(0.0, 0.01, exact.shape)  # 加上观测噪声
+    return features, labels.reshape(-1, 1)
 

@@ -56,8 +56,7 @@ def try_gpu(i: int = 0) -> torch.device:
 
 def try_all_gpus() -> list[torch.device]:
     """返回所有可用的 GPU；一个都没有时返回 ``[cpu()]``。"""
-    devices = [try_gpu(i) for i in range(num_gpus())]
-    return devices if devices else [cpu()]
+    return [try_gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
 def seed(value: int = 0) -> None:

@@ -1,9 +1,11 @@
-"""网络的"体检表"：参数量 :func:`count_params`、计算量 :func:`count_flops` 和逐层小结
+"""网络的“体检表”：参数量 :func:`count_params`、计算量 :func:`count_macs` 和逐层小结
 :func:`layer_summary`。
 
-计算量按**乘加次数**（multiply-adds，MACs）计：输出的每个元素需要多少次"乘一次再加一次"。
-只统计卷积层（``nn.Conv2d``）和全连接层（``nn.Linear``），它们占了卷积神经网络计算量的绝大部分；
-偏置、激活函数、汇聚层和批量规范化的少量运算不计入。不少文献把一次乘加算作两次浮点运算（FLOPs），
+计算量按**乘加次数**（multiply-accumulate operations，MACs）计：输出的每个元素需要多少次
+“乘一次再加一次”。只统计卷积层（``nn.Conv2d``）和全连接层（``nn.Linear``），它们占了卷积神经网络
+计算量的绝大部分；偏置、激活函数、汇聚层和批量规范化的少量运算不计入。
+一次乘加是两次浮点运算，所以浮点运算次数（FLOPs）约为乘加次数的 2 倍
+（``torch.utils.flop_counter.FlopCounterMode`` 报告的就是 FLOPs）；
 比较不同来源的数字时要留意这一点。
 """
 
@@ -16,7 +18,7 @@ from torch import nn
 
 from .train import _model_device
 
-__all__ = ["count_flops", "count_params", "layer_summary"]
+__all__ = ["count_macs", "count_params", "layer_summary"]
 
 
 def count_params(net: nn.Module, trainable_only: bool = False) -> int:
@@ -55,17 +57,19 @@ def _run_with_hooks(net: nn.Module, X: torch.Tensor, modules, hook) -> None:
         net.train(was_training)
 
 
-def count_flops(net: nn.Module, input_shape: Sequence[int]) -> int:
+def count_macs(net: nn.Module, input_shape: Sequence[int]) -> int:
     """网络处理**一个样本**所需的乘加次数（只计 ``nn.Conv2d`` 和 ``nn.Linear``）。
+
+    返回的是乘加次数（MACs），不是浮点运算次数：FLOPs ≈ 2 × MACs。
 
     ``input_shape`` 含批量维，如 ``(1, 1, 28, 28)``；批量大于 1 时结果除以批量大小。
     卷积层的一个输出元素需要 ``输入通道数/分组数 × 卷积核高 × 卷积核宽`` 次乘加，
     全连接层的一个输出元素需要 ``输入特征数`` 次乘加。
 
     >>> conv = nn.Conv2d(3, 8, kernel_size=3, padding=1)   # 输出 8×32×32，每个元素 3*3*3 次
-    >>> count_flops(conv, (1, 3, 32, 32)) == 8 * 32 * 32 * 27
+    >>> count_macs(conv, (1, 3, 32, 32)) == 8 * 32 * 32 * 27
     True
-    >>> count_flops(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), (4, 1, 28, 28))
+    >>> count_macs(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), (4, 1, 28, 28))
     7840
     """
     X = _example_input(net, input_shape)

@@ -87,6 +87,18 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
     plt.rcParams["figure.figsize"] = figsize
 
 
+def _image_array(img):
+    """把一张图转成 ``imshow`` 能画的数组：张量移到 CPU，通道轴放到最后，单通道去掉通道轴。"""
+    if not hasattr(img, "detach"):  # NumPy 数组或 PIL 图像：原样交给 imshow
+        return img
+    img = img.detach().cpu()
+    if img.ndim == 3 and img.shape[0] in (1, 3):  # (C, H, W) → (H, W, C)
+        img = img.permute(1, 2, 0)
+    if img.ndim == 3 and img.shape[-1] == 1:
+        img = img[..., 0]
+    return img.numpy()
+
+
 def show_images(imgs, num_rows: int, num_cols: int, titles=None, scale: float = 1.5):
     """把一组图像画成 ``num_rows`` 行 ``num_cols`` 列的网格，返回各子图的坐标轴。
 
@@ -99,26 +111,24 @@ def show_images(imgs, num_rows: int, num_cols: int, titles=None, scale: float = 
     >>> plt.close("all")
     """
     cjk_font()
-    if len(imgs) > num_rows * num_cols:
+    capacity = num_rows * num_cols
+    if len(imgs) > capacity:
         raise ValueError(f"{len(imgs)} 张图放不进 {num_rows}×{num_cols} 的网格。")
-    figsize = (num_cols * scale, num_rows * scale)
-    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
-    axes = axes.flatten()
-    for i, (ax, img) in enumerate(zip(axes, imgs, strict=False)):
-        if hasattr(img, "detach"):
-            img = img.detach().cpu()
-            if img.ndim == 3 and img.shape[0] in (1, 3):  # (C, H, W) → (H, W, C)
-                img = img.permute(1, 2, 0)
-            img = img.squeeze(-1).numpy() if img.ndim == 3 and img.shape[-1] == 1 else \
-                img.numpy()
-        ax.imshow(img, cmap="gray" if getattr(img, "ndim", 3) == 2 else None)
-        ax.axes.get_xaxis().set_visible(False)
-        ax.axes.get_yaxis().set_visible(False)
-        if titles is not None and i < len(titles):
-            ax.set_title(titles[i])
-    for ax in axes[len(imgs):]:
-        ax.set_visible(False)
-    return axes
+    _, grid = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale),
+                           squeeze=False)
+    cells = list(grid.flat)
+    labels = list(titles or [])
+    for k, cell in enumerate(cells):
+        if k >= len(imgs):  # 多出来的格子不显示
+            cell.set_visible(False)
+            continue
+        pixels = _image_array(imgs[k])
+        cell.imshow(pixels, cmap="gray" if getattr(pixels, "ndim", 3) == 2 else None)
+        for axis in (cell.xaxis, cell.yaxis):  # 图像不需要坐标轴和刻度
+            axis.set_visible(False)
+        if k < len(labels):
+            cell.set_title(labels[k])
+    return grid.flatten()
 
 
 def set_axes(axes, xlabel=None, ylabel=None, xlim=None, ylim=None, xscale: str = "linear",
@@ -132,14 +142,10 @@ def set_axes(axes, xlabel=None, ylabel=None, xlim=None, ylim=None, xscale: str =
     ('轮', 'log', [1.0, 10.0])
     >>> plt.close(fig)
     """
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_xscale(xscale)
-    axes.set_yscale(yscale)
-    if xlim is not None:
-        axes.set_xlim(xlim)
-    if ylim is not None:
-        axes.set_ylim(ylim)
+    # 先定刻度类型再定范围：对数轴上的范围要在换成对数刻度之后才有意义
+    axes.set(xscale=xscale, yscale=yscale, xlabel=xlabel, ylabel=ylabel)
+    given = {"xlim": xlim, "ylim": ylim}
+    axes.set(**{key: value for key, value in given.items() if value is not None})
     if legend:
         axes.legend(legend)
     axes.grid(True)
@@ -160,6 +166,35 @@ def _has_one_axis(values) -> bool:
                                                   or not hasattr(values[0], "__len__"))
 
 
+def _curves(values) -> list:
+    """一条曲线包成只有一项的列表；多条曲线（二维数组、列表的列表）拆成列表。"""
+    return [values] if _has_one_axis(values) else list(values)
+
+
+def _pair_curves(X, Y) -> list[tuple]:
+    """把 ``plot`` 的 ``X``、``Y`` 配成 ``(横坐标, 纵坐标)`` 的列表；横坐标为 ``None`` 时用下标。"""
+    if Y is None:  # 只给了一个参数：它是纵坐标
+        return [(None, y) for y in _curves(X)]
+    xs, ys = _curves(X), _curves(Y)
+    if len(xs) == 1:  # 一个横坐标供所有曲线共用
+        xs = xs * len(ys)
+    if len(xs) != len(ys):
+        raise ValueError(f"X 给了 {len(xs)} 条曲线、Y 给了 {len(ys)} 条：两者应一样多，"
+                         "或者只给一个共用的 X。")
+    return list(zip(xs, ys, strict=True))
+
+
+def _plot_args(x, y) -> tuple:
+    """一条曲线交给 ``Axes.plot`` 的位置参数：没有横坐标时只给纵坐标（横坐标用下标）。"""
+    y = _as_plain(y)
+    if x is None or len(x) == 0:
+        return (y,)
+    x = _as_plain(x)
+    if len(x) != len(y):
+        raise ValueError(f"一条曲线的横坐标有 {len(x)} 个、纵坐标有 {len(y)} 个，应一样多。")
+    return x, y
+
+
 def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
          xscale: str = "linear", yscale: str = "linear",
          fmts=("-", "m--", "g-.", "r:"), figsize: tuple[float, float] = (3.5, 2.5),
@@ -176,30 +211,13 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
     [6, 6]
     >>> plt.close("all")
     """
-    if _has_one_axis(X):
-        X = [X]
-    if Y is None:
-        X, Y = [[]] * len(X), X
-    elif _has_one_axis(Y):
-        Y = [Y]
-    if len(X) != len(Y):
-        if len(X) != 1:
-            raise ValueError(f"X 给了 {len(X)} 条曲线、Y 给了 {len(Y)} 条：两者应一样多，"
-                             "或者只给一个共用的 X。")
-        X = list(X) * len(Y)
+    pairs = _pair_curves(X, Y)
     if axes is None:
         set_figsize(figsize)
         axes = plt.figure(figsize=figsize).gca()
-    axes.cla()
-    for x, y, fmt in zip(X, Y, _cycle(fmts, len(Y)), strict=True):
-        x, y = _as_plain(x), _as_plain(y)
-        if len(x) and len(x) != len(y):
-            raise ValueError(f"一条曲线的横坐标有 {len(x)} 个、纵坐标有 {len(y)} 个，"
-                             "应一样多。")
-        if len(x):
-            axes.plot(x, y, fmt)
-        else:
-            axes.plot(y, fmt)
+    axes.cla()  # 同一个坐标轴重画时不叠加旧曲线
+    for (x, y), style in zip(pairs, _cycle(fmts, len(pairs)), strict=True):
+        axes.plot(*_plot_args(x, y), style)
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
 
 
@@ -226,17 +244,17 @@ def show_heatmaps(matrices, xlabel: str, ylabel: str, titles=None,
                          f"{shape}；一个矩阵 m 可以写成 m.reshape(1, 1, *m.shape)。")
     num_rows, num_cols = matrices.shape[:2]
     set_figsize(figsize)
-    fig, axes = plt.subplots(num_rows, num_cols, figsize=figsize, sharex=True, sharey=True,
+    fig, grid = plt.subplots(num_rows, num_cols, figsize=figsize, sharex=True, sharey=True,
                              squeeze=False)
-    image = None
-    for i in range(num_rows):
-        for j in range(num_cols):
-            ax = axes[i, j]
-            image = ax.imshow(matrices[i, j], cmap=cmap)
-            if i == num_rows - 1:
-                ax.set_xlabel(xlabel)
-            if j == 0:
-                ax.set_ylabel(ylabel)
-            if titles is not None and j < len(titles):
-                ax.set_title(titles[j])
-    fig.colorbar(image, ax=axes, shrink=0.6)
+    # 各子图共用颜色条；imshow 返回的图像对象决定颜色条的刻度，取最后画的一个
+    images = [grid[r, c].imshow(matrices[r, c], cmap=cmap)
+              for r in range(num_rows) for c in range(num_cols)]
+    for ax in grid[-1]:      # 最下面一行标横轴
+        ax.set_xlabel(xlabel)
+    for ax in grid[:, 0]:    # 最左边一列标纵轴
+        ax.set_ylabel(ylabel)
+    if titles is not None:   # 每一列一个标题（各行重复）
+        for row in grid:
+            for ax, title in zip(row, titles, strict=False):
+                ax.set_title(title)
+    fig.colorbar(images[-1], ax=grid, shrink=0.6)

@@ -107,7 +107,7 @@ class Vocab:
         self.token_to_idx = {t: i for i, t in enumerate(self.idx_to_token)}
 
     def __len__(self) -> int:
-        return len(self.idx_to_token)
+        return len(self.token_to_idx)
 
     def __getitem__(self, tokens):
         if isinstance(tokens, str):
@@ -207,8 +207,8 @@ class EncoderDecoder(nn.Module):
         self.encoder, self.decoder = encoder, decoder
 
     def forward(self, enc_X: torch.Tensor, dec_X: torch.Tensor, *args):
-        enc_outputs = self.encoder(enc_X, *args)
-        state = self.decoder.init_state(enc_outputs, *args)
+        # 额外的参数（例如源序列的有效长度）同时交给编码器和解码器的 init_state
+        state = self.decoder.init_state(self.encoder(enc_X, *args), *args)
         return self.decoder(dec_X, state)
 
 
@@ -227,15 +227,16 @@ class Seq2SeqEncoder(Encoder):
     def __init__(self, vocab_size: int, embed_size: int, num_hiddens: int, num_layers: int,
                  dropout: float = 0.0, **kwargs):
         super().__init__(**kwargs)
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = nn.GRU(embed_size, num_hiddens, num_layers,
-                          dropout=dropout if num_layers > 1 else 0.0, batch_first=True)
+        self.token_embedding = nn.Embedding(vocab_size, embed_size)
+        # 暂退法只作用在 GRU 的层与层之间，所以一层时不需要
+        self.rnn = nn.GRU(embed_size, num_hiddens, num_layers, batch_first=True,
+                          dropout=dropout if num_layers > 1 else 0.0)
 
     def forward(self, X: torch.Tensor, *args):
         if X.dim() != 2:
             raise ValueError(f"编码器的输入应是 (批量大小, 步数) 的词元下标，收到的形状是 "
                              f"{tuple(X.shape)}。")
-        return self.rnn(self.embedding(X))
+        return self.rnn(self.token_embedding(X))
 
 
 class MaskedSoftmaxCELoss(nn.Module):
@@ -258,17 +259,37 @@ class MaskedSoftmaxCELoss(nn.Module):
 
 
 def grad_clipping(net: nn.Module, theta: float) -> None:
-    """把所有参数梯度拼成的向量的范数裁剪到不超过 ``theta``。"""
+    """把所有参数的梯度连结成一个向量，把它的范数裁剪到不超过 ``theta``。"""
     nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad], theta)
 
 
-def _xavier_init(module: nn.Module) -> None:
+def _init_weights(module: nn.Module) -> None:
+    """全连接层和 GRU 的权重矩阵用 Xavier 均匀分布初始化，偏置和嵌入保持 PyTorch 的默认值。"""
     if isinstance(module, nn.Linear):
         nn.init.xavier_uniform_(module.weight)
     elif isinstance(module, nn.GRU):
         for name, param in module.named_parameters():
             if name.startswith("weight"):
                 nn.init.xavier_uniform_(param)
+
+
+def _shift_right(Y: torch.Tensor, bos: int) -> torch.Tensor:
+    """教师强制的解码器输入：``<bos>`` 加上去掉最后一个词元的标签序列。"""
+    return torch.cat([torch.full_like(Y[:, :1], bos), Y[:, :-1]], dim=1)
+
+
+def _fit_batch(net: EncoderDecoder, batch, bos: int, optimizer, clip: float):
+    """在一个小批量上做一步更新，返回 ``(损失之和, 有效词元数)``，两者都留在设备上。"""
+    src, src_len, tgt, tgt_len = batch
+    scores, _ = net(src, _shift_right(tgt, bos), src_len)
+    per_seq = MaskedSoftmaxCELoss()(scores, tgt, tgt_len)   # 每个样本按总步数平均
+    token_loss = per_seq.sum() * tgt.shape[1]                # = 所有有效词元的损失之和
+    num_tokens = tgt_len.sum()
+    optimizer.zero_grad()
+    (token_loss / num_tokens).backward()
+    grad_clipping(net, clip)
+    optimizer.step()
+    return token_loss.detach(), num_tokens
 
 
 @dataclass
@@ -309,39 +330,28 @@ def train_seq2seq(net: EncoderDecoder, data_iter, lr: float, num_epochs: int, tg
     if num_epochs < 1:
         raise ValueError(f"num_epochs 应为正整数，收到的是 {num_epochs}。")
     device = torch.device(try_gpu() if device is None else device)
-    net.apply(_xavier_init)
+    net.apply(_init_weights)
     net.to(device)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    loss = MaskedSoftmaxCELoss()
+    trainer = torch.optim.Adam(net.parameters(), lr)
     bos = tgt_vocab["<bos>"]
     animator = Animator(xlabel="轮", ylabel="损失", xlim=[1, max(num_epochs, 2)])
     history = Seq2SeqHistory(device=str(device))
-    start, num_tokens = time.perf_counter(), 0
+    start, seen_tokens = time.perf_counter(), 0
     net.train()
-    for epoch in range(num_epochs):
-        total_loss, total_tokens = torch.zeros((), device=device), torch.zeros((), device=device)
-        for X, X_valid_len, Y, Y_valid_len in data_iter:
-            X, X_valid_len, Y, Y_valid_len = (t.to(device) for t in (X, X_valid_len, Y,
-                                                                     Y_valid_len))
-            dec_input = torch.cat([torch.full_like(Y[:, :1], bos), Y[:, :-1]], dim=1)
-            Y_hat, _ = net(X, dec_input, X_valid_len)
-            l = loss(Y_hat, Y, Y_valid_len)
-            optimizer.zero_grad()
-            # 对每个样本的损失乘以步数再求和 = 所有有效词元的损失之和
-            n_tokens = Y_valid_len.sum()
-            (l.sum() * Y.shape[1] / n_tokens).backward()
-            grad_clipping(net, clip)
-            optimizer.step()
-            total_loss = total_loss + l.detach().sum() * Y.shape[1]
-            total_tokens = total_tokens + n_tokens  # 累加留在设备上，每轮读回一次
-        total_tokens = int(total_tokens)
-        if total_tokens == 0:
+    for epoch in range(1, num_epochs + 1):
+        # 累加留在设备上，每轮只读回一次
+        loss_sum, token_sum = torch.zeros((), device=device), torch.zeros((), device=device)
+        for batch in data_iter:
+            batch_loss, batch_tokens = _fit_batch(net, [t.to(device) for t in batch], bos,
+                                                  trainer, clip)
+            loss_sum, token_sum = loss_sum + batch_loss, token_sum + batch_tokens
+        if int(token_sum) == 0:
             raise ValueError("训练数据迭代器是空的：请检查数据集和批量大小。")
-        history.loss.append(float(total_loss) / total_tokens)
-        num_tokens += total_tokens
-        animator.add(epoch + 1, history.loss[-1])
+        history.loss.append(float(loss_sum) / int(token_sum))
+        seen_tokens += int(token_sum)
+        animator.add(epoch, history.loss[-1])
     history.seconds = time.perf_counter() - start
-    history.tokens_per_sec = num_tokens / history.seconds
+    history.tokens_per_sec = seen_tokens / history.seconds
     animator.show()
     print(f"损失 {history.loss[-1]:.3f}，每秒 {history.tokens_per_sec:.0f} 个词元，"
           f"设备 {device}，用时 {history.seconds:.1f} 秒")

@@ -75,9 +75,10 @@ def _check_lengths(y_hat: torch.Tensor, y: torch.Tensor) -> None:
 def _num_correct(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """预测正确的个数，留在设备上的张量（不同步）。"""
     _check_lengths(y_hat, y)
-    if y_hat.ndim > 1 and y_hat.shape[1] > 1:
-        y_hat = y_hat.argmax(dim=1)
-    return (y_hat.reshape(y.shape).to(y.dtype) == y).sum()
+    scores = y_hat.ndim > 1 and y_hat.shape[1] > 1  # 每行是各类的得分，而不是类别本身
+    predicted = y_hat.argmax(dim=1) if scores else y_hat
+    hits = predicted.reshape(y.shape).to(y.dtype) == y  # 先统一数据类型再比较
+    return hits.sum()
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
@@ -110,6 +111,12 @@ def _to(batch, device):
     return batch.to(device)
 
 
+def _batches_on(device, data_iter: Iterable):
+    """逐个给出数据迭代器的小批量 ``(X, y)``，已搬到 ``device`` 上。"""
+    for features, labels in data_iter:
+        yield _to(features, device), _to(labels, device)
+
+
 def evaluate_accuracy_gpu(net: Callable, data_iter: Iterable,
                           device: torch.device | str | None = None) -> float:
     """在 ``device`` （默认是模型参数所在的设备）上计算模型在数据集上的精度。
@@ -121,22 +128,23 @@ def evaluate_accuracy_gpu(net: Callable, data_iter: Iterable,
     >>> 0.0 <= evaluate_accuracy_gpu(net, [(X, y)]) <= 1.0
     True
     """
-    if device is None:
-        device = _model_device(net)
-    was_training = getattr(net, "training", False)
-    if isinstance(net, nn.Module):
-        net.eval()
-    correct, total = 0.0, 0
-    with torch.no_grad():
-        for X, y in data_iter:
-            X, y = _to(X, device), _to(y, device)
-            correct += _num_correct(net(X), y)
-            total += y.numel()
-    if isinstance(net, nn.Module):
-        net.train(was_training)
-    if total == 0:
+    module = net if isinstance(net, nn.Module) else None
+    was_training = module is not None and module.training
+    if module is not None:
+        module.eval()  # 暂退法、批量规范化等层在评估时的行为与训练时不同
+    hits, seen = 0, 0  # hits 累加成设备上的张量，最后才读回
+    try:
+        with torch.no_grad():  # 评估不需要计算图
+            where = _model_device(net) if device is None else device
+            for X, y in _batches_on(where, data_iter):
+                hits = hits + _num_correct(net(X), y)
+                seen += y.numel()
+    finally:
+        if module is not None:
+            module.train(was_training)  # 恢复调用前的模式
+    if seen == 0:
         raise ValueError("数据迭代器是空的，无法计算精度。")
-    return float(correct) / total
+    return float(hits) / seen
 
 
 def evaluate_accuracy(net: Callable, data_iter: Iterable) -> float:
@@ -164,16 +172,16 @@ def evaluate_loss(net: Callable, data_iter: Iterable, loss: Callable) -> float:
     >>> evaluate_loss(net, [(X, 2 * X)], nn.MSELoss(reduction="none"))
     0.0
     """
-    total, n = 0.0, 0
-    with torch.no_grad():
-        for X, y in data_iter:
-            out = net(X)
-            l = loss(out, y.reshape(out.shape))
-            total = total + _loss_sum(l, y.shape[0])
-            n += y.shape[0]
-    if n == 0:
+    loss_total, count = 0.0, 0
+    for X, y in data_iter:
+        with torch.no_grad():
+            preds = net(X)
+            batch_losses = loss(preds, y.reshape(preds.shape))
+        loss_total = loss_total + _loss_sum(batch_losses, len(y))
+        count += len(y)
+    if count == 0:
         raise ValueError("数据迭代器是空的，无法计算损失。")
-    return float(total) / n
+    return float(loss_total) / count
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -182,7 +190,7 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     >>> linreg(torch.ones(2, 3), torch.ones(3, 1), torch.tensor(0.5)).flatten().tolist()
     [3.5, 3.5]
     """
-    return torch.matmul(X, w) + b
+    return X @ w + b
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -193,7 +201,8 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     if y_hat.numel() != y.numel():
         raise ValueError(f"预测有 {y_hat.numel()} 个值而标签有 {y.numel()} 个：应一样多。")
-    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+    residual = y_hat - y.reshape(y_hat.shape)
+    return residual ** 2 / 2
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
@@ -205,13 +214,14 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     >>> w.tolist(), w.grad.tolist()
     ([0.8999999761581421, 0.800000011920929], [0.0, 0.0])
     """
-    with torch.no_grad():
-        for param in params:
-            if param.grad is None:
-                raise ValueError("参数没有梯度：先对损失调用 backward()，"
-                                 "并确认参数创建时设置了 requires_grad=True。")
-            param -= lr * param.grad / batch_size
-            param.grad.zero_()
+    for param in params:
+        grad = param.grad  # 小批量上损失之和的梯度
+        if grad is None:
+            raise ValueError("参数没有梯度：先对损失调用 backward()，"
+                             "并确认参数创建时设置了 requires_grad=True。")
+        with torch.no_grad():  # 更新本身不能记入计算图
+            param.sub_(lr * grad / batch_size)
+        grad.zero_()  # PyTorch 把新梯度累加到旧梯度上，用过就清零
 
 
 def train_epoch_ch3(net: Callable, train_iter: Iterable, loss: Callable, updater,
@@ -229,31 +239,31 @@ def train_epoch_ch3(net: Callable, train_iter: Iterable, loss: Callable, updater
     (True, True)
     """
     loss_sum, correct, n = _run_epoch(net, train_iter, loss, updater, device)
-    return loss_sum / n, correct / n  # 每轮只在 _run_epoch 末尾读回一次
+    return loss_sum / n, correct / n
 
 
 def _run_epoch(net, train_iter, loss, updater, device) -> tuple[float, float, int]:
     """训练一轮，返回 ``(损失总和, 正确数, 样本数)``；累加留在设备上，最后读回一次。"""
     if isinstance(net, nn.Module):
         net.train()
-    loss_sum, correct, n = 0.0, 0.0, 0
-    for X, y in train_iter:
-        X, y = _to(X, device), _to(y, device)
+    builtin = isinstance(updater, torch.optim.Optimizer)
+    loss_sum, correct, n = 0.0, 0.0, 0  # 前两个会变成设备上的张量
+    for X, y in _batches_on(device, train_iter):
         y_hat = net(X)
-        l = loss(y_hat, y)
-        if isinstance(updater, torch.optim.Optimizer):
+        losses = loss(y_hat, y)
+        if builtin:  # PyTorch 优化器：对平均损失求梯度，由它更新参数
             updater.zero_grad()
-            l.mean().backward()
+            losses.mean().backward()
             updater.step()
-        else:
-            l.sum().backward()
-            updater(y.shape[0])
-        loss_sum = loss_sum + _loss_sum(l.detach(), y.shape[0])
+        else:  # 课程式的 updater(batch_size)：对损失之和求梯度，由它除以批量大小
+            losses.sum().backward()
+            updater(len(y))
+        loss_sum = loss_sum + _loss_sum(losses.detach(), len(y))
         correct = correct + _num_correct(y_hat.detach(), y)
-        n += y.shape[0]
+        n += len(y)
     if n == 0:
         raise ValueError("训练数据迭代器是空的：请检查数据集和批量大小。")
-    return float(loss_sum), float(correct), n
+    return float(loss_sum), float(correct), n  # 每轮只在这里读回一次
 
 
 def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Callable,
@@ -349,8 +359,7 @@ def train_ch6(net: nn.Module, train_iter: Iterable, test_iter: Iterable, num_epo
 
         device = try_gpu()
     device = torch.device(device)
-    net.apply(init_xavier)
-    net.to(device)
+    net.apply(init_xavier).to(device)  # 初始化后再搬到训练用的设备上
     optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
     updater = _one_cycle(optimizer, num_epochs * len(train_iter)) if one_cycle else optimizer
     return train_ch3(net, train_iter, test_iter, nn.CrossEntropyLoss(), num_epochs, updater,
@@ -385,10 +394,11 @@ def predict_ch3(net: Callable, test_iter: Iterable, n: int = 6) -> None:
     '裤子\\nT恤'
     >>> plt.close("all")
     """
-    X, y = next(iter(test_iter))
-    n = min(n, len(y))
-    with torch.no_grad():
-        y_hat = net(_to(X, _model_device(net))).argmax(dim=1).cpu()
-    trues, preds = get_fashion_mnist_labels(y[:n]), get_fashion_mnist_labels(y_hat[:n])
-    titles = [f"{t}\n{p}" for t, p in zip(trues, preds, strict=True)]
-    show_images(X[:n].cpu(), 1, n, titles=titles)
+    images, labels = next(iter(test_iter))
+    shown = min(n, len(labels))
+    with torch.no_grad():  # 整个小批量一起预测，只显示前 shown 张
+        guesses = net(_to(images, _model_device(net))).argmax(dim=1).cpu()
+    pairs = zip(get_fashion_mnist_labels(labels[:shown]),
+                get_fashion_mnist_labels(guesses[:shown]), strict=True)
+    titles = [f"{truth}\n{guess}" for truth, guess in pairs]  # 第一行真实类别，第二行预测
+    show_images(images[:shown].cpu(), 1, shown, titles=titles)

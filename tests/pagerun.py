@@ -18,26 +18,13 @@ import jupytext
 import nbclient
 import nbformat
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
-KERNEL_ENV = {
-    "D2L_BUILD": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+from d2l_exec import BOOK, kernel_env, notebook_pages  # noqa: E402  （与构建时相同的内核环境）
 
-
-def notebook_pages() -> list[Path]:
-    """book/ 下所有声明为笔记本（front matter 里有 kernelspec）的页面。"""
-    pages = []
-    for path in sorted(BOOK.rglob("*.md")):
-        if "_build" in path.parts or "_static" in path.parts:
-            continue
-        head = path.read_text(encoding="utf-8")[:500]
-        if head.startswith("---") and "kernelspec:" in head:
-            pages.append(path)
-    return pages
+__all__ = ["BOOK", "execute", "notebook_pages", "stderr_outputs"]
+# 在 Jupyter 里显示图（构建时 myst-nb 的内核默认也是这个后端）
+KERNEL_ENV = dict(kernel_env(ROOT), MPLBACKEND="module://matplotlib_inline.backend_inline")
 
 
 def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
@@ -89,11 +76,13 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", nargs="+", type=Path)
     parser.add_argument("--smoke", action="store_true", help="以冒烟规模执行（D2L_SMOKE=1）")
+    parser.add_argument("--timeout", type=int, default=1800,
+                        help="单个单元格的时间上限（秒），只用来发现卡死")
     args = parser.parse_args()
     status = 0
     for page in args.pages:
         start = time.perf_counter()
-        notebook = execute(page.resolve(), args.smoke)
+        notebook = execute(page.resolve(), args.smoke, timeout=args.timeout)
         total = time.perf_counter() - start
         slow = sorted(((_cell_seconds(c), i) for i, c in enumerate(notebook.cells)
                        if c.cell_type == "code"), reverse=True)[:5]

@@ -64,19 +64,19 @@ def test_transpose_qkv_inverse_and_error():
 
 
 def test_multihead_equals_separate_heads():
-    """批量实现与逐个头分别计算再拼接的结果相同。"""
+    """批量实现与逐个头分别计算再连结的结果相同。"""
     torch.manual_seed(0)
     h, d = 4, 16
     mha = A.MultiHeadAttention(d, d, d, d, h, 0.0).eval()
     q, kv = torch.randn(2, 3, d), torch.randn(2, 5, d)
     lens = torch.tensor([2, 5])
     out = mha(q, kv, kv, lens)
-    Q, K, V = mha.W_q(q), mha.W_k(kv), mha.W_v(kv)
+    Q, K, V = mha.proj_q(q), mha.proj_k(kv), mha.proj_v(kv)
     heads = []
     for i in range(h):
         s = slice(i * d // h, (i + 1) * d // h)
         heads.append(A.DotProductAttention(0.0)(Q[..., s], K[..., s], V[..., s], lens))
-    expected = mha.W_o(torch.cat(heads, dim=-1))
+    expected = mha.proj_out(torch.cat(heads, dim=-1))
     assert torch.allclose(out, expected, atol=1e-6)
     assert mha.attention_weights.shape == (2 * h, 3, 5)
 
@@ -131,7 +131,7 @@ def test_transformer_incremental_decoding_matches_full_sequence():
         out, state = net.decoder(Y[:, t:t + 1], state)
         steps.append(out)
     assert torch.allclose(full, torch.cat(steps, 1), atol=1e-5)
-    # 被遮蔽的源位置得不到权重
+    # 被掩蔽的源位置得不到权重
     w = net.decoder.attention_weights
     assert w.shape == (3, 2, 4, 1, 6)
     assert w[2, ..., 2:].max() < 1e-6
@@ -187,3 +187,28 @@ def test_seq2seq_encoder_rejects_wrong_shape():
     with pytest.raises(ValueError, match="批量大小, 步数"):
         enc(torch.zeros(2, 3, 4, dtype=torch.long))
     assert isinstance(enc.rnn, nn.GRU)
+
+
+def test_positional_encoding_matches_formula_for_odd_width():
+    d = 7
+    P = A.PositionalEncoding(d, 0.0, max_len=30).P[0]
+    i = torch.arange(30.)[:, None]
+    j = torch.arange(d)[None, :]
+    angle = i / 10000 ** ((j - j % 2) / d)
+    expected = torch.where(j % 2 == 0, torch.sin(angle), torch.cos(angle))
+    assert P.shape == (30, d) and torch.allclose(P, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("use_bias", [False, True])
+def test_decoder_block_honours_use_bias(use_bias):
+    """DecoderBlock 的 use_bias 传给两个多头注意力的全部投影层（课程版忽略了这个参数）。"""
+    blk = T.DecoderBlock(8, 8, 8, 8, [8], 8, 16, 2, 0.0, 0, use_bias=use_bias)
+    for attn in (blk.self_attn, blk.cross_attn):
+        for proj in (attn.proj_q, attn.proj_k, attn.proj_v, attn.proj_out):
+            assert (proj.bias is not None) == use_bias
+    dec = T.TransformerDecoder(10, 8, 8, 8, 8, [8], 8, 16, 2, 2, 0.0, use_bias=use_bias)
+    assert all((b.self_attn.proj_q.bias is not None) == use_bias for b in dec.blocks)
+    enc = T.EncoderBlock(8, 8, 8, 8, [8], 8, 16, 2, 0.0, use_bias=use_bias)
+    assert (enc.self_attn.proj_v.bias is not None) == use_bias
+    state = [torch.randn(2, 5, 8), torch.tensor([5, 3]), [None]]
+    assert blk(torch.randn(2, 4, 8), state)[0].shape == (2, 4, 8)

@@ -53,31 +53,3 @@ def test_newlines_between_chinese_characters_are_removed():
     assert para.astext() == "处理表格数据时，我们先标准化。\nThen English\n和中文"
     assert code.astext() == "甲\n乙"
     assert soft.astext() == "权重。注意力\nd2l.plot\n画图"
-
-
-def test_estimated_cost_ranks_cnn_training_first():
-    cell = "```{code-cell} ipython3\n%s\n```\n"
-    cnn = cell % "history = d2l.train_ch6(net, train_iter, test_iter, 3, 0.1)"
-    mlp = cell % "d2l.train_ch3(net, train_iter, test_iter, loss, 5, updater)"
-    plain = cell % "x = 1"
-    doctest_only = "```{doctest}\n>>> d2l.train_ch6(net, a, b, 1, 0.1)\n```\n"
-    costs = [d2l_site.estimated_cost(s) for s in (cnn, mlp, plain, doctest_only)]
-    assert costs[0] > costs[1] > costs[2] > costs[3] == 0.0
-
-
-def test_heaviest_pages_are_read_first(tmp_path):
-    class App:
-        parallel = 2
-
-    class Env:
-        def doc2path(self, docname):
-            return tmp_path / f"{docname}.md"
-
-    (tmp_path / "a.md").write_text("# 无代码\n", encoding="utf-8")
-    (tmp_path / "b.md").write_text("```{code-cell} ipython3\nx = 1\n```\n", encoding="utf-8")
-    (tmp_path / "c.md").write_text("```{code-cell} ipython3\nd2l.train_ch6(n, a, b, 1, .1)\n```\n",
-                                   encoding="utf-8")
-    docnames = ["a", "b", "c"]
-    d2l_site._heaviest_first(App(), Env(), docnames)
-    assert docnames == ["c", "b", "a"]
-    assert d2l_site._small_chunks(list("abcdefghij"), 2) == [list("abcd"), list("efgh"), list("ij")]

@@ -131,13 +131,20 @@ def test_page_loads_offline(visit, site_dir, screenshot_dir, page):
         assert loaded, f"{page}: 图没有加载：{src}"
 
 
+def _has_svg_output(html: str) -> bool:
+    """页面里有没有单元格输出的 SVG 图（插图也是 SVG，但不在 .cell_output 里）。"""
+    from bs4 import BeautifulSoup
+
+    return bool(BeautifulSoup(html, "html.parser").select(".cell_output img[src$='.svg']"))
+
+
 def test_chapter_page_has_math_code_and_figures(visit, site_dir, screenshot_dir):
     """至少有一页同时有公式、代码、输出和图（否则上面的检查什么也没验证）。"""
     candidates = [p for p in _pages(site_dir) if p != "index"]
     found = []
     for page in candidates:
         html = (site_dir / f"{page}.html").read_text(encoding="utf-8")
-        if 'class="math' in html and "cell_output" in html and ".svg" in html:
+        if 'class="math' in html and _has_svg_output(html):
             found.append(page)
     assert found, "构建里没有一页同时含公式、代码输出和 SVG 图"
     v = visit(f"{found[0]}.html")
@@ -252,6 +259,50 @@ def test_exec_stats_page(visit, site_dir):
         pytest.fail("构建里没有执行统计页 chapter_appendix/exec-stats.html")
     v = visit("chapter_appendix/exec-stats.html")
     headers = v.page.locator("table thead th").all_inner_texts()
-    expected = ["页面", "执行时间", "方式", "用时（秒）", "状态", "来自缓存"]
+    expected = ["页面", "执行时间", "方式", "用时（秒）", "状态", "来自缓存", "单位", "预算占用"]
     assert [h.strip() for h in headers] == expected, headers
     assert v.page.locator("table tbody tr").count() >= 1
+
+
+def test_search_by_lecture_number(visit, site_dir):
+    """课程对照：搜索“第 24 讲”找到 AlexNet 一节，标签就在它的标题下（_ext/d2l_course_map.py）。"""
+    alexnet = "chapter_convolutional-modern/alexnet"
+    if not (site_dir / f"{alexnet}.html").is_file():
+        pytest.fail(f"构建里没有 {alexnet}.html")
+    v, docs = _search(visit, "第 24 讲")
+    assert v.errors == [], "\n".join(v.errors)
+    assert docs[:1] == [alexnet], f"搜索“第 24 讲”的结果：{docs}"
+    page = visit(f"{alexnet}.html")
+    label = page.page.evaluate(
+        "() => { const p = document.querySelector('p.d2l-course-label');"
+        " return p && p.previousElementSibling && p.previousElementSibling.matches('h1')"
+        " ? p.innerText : null; }")
+    assert label and "第 24 讲" in label, label
+
+
+def _mean_luminance(png: bytes) -> float:
+    import io
+
+    from PIL import Image
+
+    gray = Image.open(io.BytesIO(png)).convert("L")
+    return sum(gray.getdata()) / (255 * gray.width * gray.height)
+
+
+def test_figures_and_plots_are_legible_in_dark_mode(visit, screenshot_dir):
+    """暗色模式下，插图和 matplotlib 的图都显示在浅色底上（深色的线和字才看得清）。"""
+    v = visit("chapter_convolutional-modern/resnet.html")
+    v.page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    v.page.wait_for_timeout(300)
+    body = v.page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert body != "rgb(255, 255, 255)", f"没有切换到暗色模式：{body}"
+    figures = v.page.locator("img.d2l-fig").all()
+    plots = v.page.locator(".cell_output img").all()
+    assert figures and plots, "这一页应当既有插图又有 matplotlib 的图"
+    for kind, images in (("插图", figures), ("matplotlib 图", plots)):
+        for img in images:
+            img.scroll_into_view_if_needed()
+            luminance = _mean_luminance(img.screenshot())
+            assert luminance > 0.6, f"暗色模式下{kind}的底色太暗（平均亮度 {luminance:.2f}）"
+    v.page.locator("img.d2l-fig").first.scroll_into_view_if_needed()
+    v.page.screenshot(path=str(screenshot_dir / "dark-mode-figures.png"))
