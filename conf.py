@@ -31,6 +31,7 @@ extensions = [
     "d2l_exec",  # _ext/d2l_exec.py：执行缓存的键、预执行、计算预算
     "d2l_course_map",  # 课程对照页与各节的讲次标签（book/course_map.yaml）
     "d2l_figures",  # _ext/figures/ 的插图定义 → book/_generated/figures/*.svg
+    "d2l_latex",  # _ext/d2l_latex.py：PDF 版的 SVG 转换、折叠块、不编号的前言；网站附上 PDF
 ]
 sys.path.insert(0, str(ROOT / "_ext"))
 import d2l_exec  # noqa: E402  （执行缓存的键与内核环境）
@@ -111,6 +112,68 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = False
 copybutton_exclude = ".linenos, .gp, .go"
+
+# --- PDF（nox -s build-pdf：sphinx-build -b latex，再 latexmk -xelatex）----------------
+# 文档树的转换在 _ext/d2l_latex.py；这里只有 LaTeX 的设置。字体都来自 Debian 包：
+# 中文 Noto CJK（fonts-noto-cjk），西文、符号与代码 DejaVu（fonts-dejavu-core），字形全，
+# 正文里的 → ≈ ‖ λ 和代码输出里的 ✓ ✗ 都有字形。
+latex_engine = "xelatex"
+latex_documents = [("index", "d2l-zh-code.tex", project, author, "manual")]
+latex_toplevel_sectioning = "chapter"
+latex_show_urls = "footnote"  # 外部链接的网址印在脚注里
+latex_show_pagerefs = True  # 交叉引用除了可点击，还印出页码
+latex_use_xindy = False
+latex_domain_indices = False
+# 执行输出里的图是 SVG：LaTeX 构建器优先取它（转换成 PDF 插入），其次才是 PNG 或文字
+nb_mime_priority_overrides = [("latex", "image/svg+xml", 5)]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "fontpkg": r"""
+\setmainfont{DejaVu Serif}[Scale=0.88]
+\setsansfont{DejaVu Sans}[Scale=0.88]
+\setmonofont{DejaVu Sans Mono}[Scale=0.84]
+\setCJKmainfont{Noto Serif CJK SC}[ItalicFont=Noto Sans CJK SC]
+\setCJKsansfont{Noto Sans CJK SC}[ItalicFont=Noto Sans CJK SC]
+\setCJKmonofont{Noto Sans Mono CJK SC}[ItalicFont=Noto Sans Mono CJK SC]
+\newfontfamily\dlsymbolfont{DejaVu Sans}
+""",
+    "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered}{hyperref}",
+    "fncychap": "",  # 章标题用下面 preamble 里的“第 N 章”，不用 fncychap 的英文 “Chapter”
+    "preamble": r"""
+\usepackage{newunicodechar}
+% 彩色表情符号在 XeLaTeX 里没有字形：执行统计表的 ✅ / ❌ 印成 DejaVu Sans 的 ✓ / ✗
+\newunicodechar{✅}{{\dlsymbolfont\symbol{"2713}}}
+\newunicodechar{❌}{{\dlsymbolfont\symbol{"2717}}}
+\newunicodechar{✓}{{\dlsymbolfont\symbol{"2713}}}
+\newunicodechar{✗}{{\dlsymbolfont\symbol{"2717}}}
+\newunicodechar{℃}{{\dlsymbolfont\symbol{"2103}}}
+% 中文的章名、参考文献、页码引用（“第 12 页”）；目录列出章和节
+\addto\captionsenglish{\renewcommand{\chaptername}{}\renewcommand{\bibname}{参考文献}%
+  \renewcommand{\appendixname}{附录}}
+\setcounter{tocdepth}{1}
+\setlength{\headheight}{15pt}  % 页眉里的中文比西文高，fancyhdr 要求的最小高度
+\makeatletter
+\renewcommand{\@makechapterhead}[1]{\vspace*{10\p@}{\parindent\z@\raggedright
+  \normalfont\sffamily\bfseries
+  \ifnum\c@secnumdepth>\m@ne\LARGE 第\,\thechapter\,章\par\nobreak\vskip 12\p@\fi
+  \Huge #1\par\nobreak\vskip 30\p@}}
+\renewcommand{\@makeschapterhead}[1]{\vspace*{10\p@}{\parindent\z@\raggedright
+  \normalfont\sffamily\bfseries\Huge #1\par\nobreak\vskip 30\p@}}
+% 图题、表题：“图 1.1　标题”（中文书的习惯），不用英文的冒号
+\long\def\@makecaption#1#2{\vskip\abovecaptionskip\sbox\@tempboxa{#1\quad #2}%
+  \ifdim\wd\@tempboxa>\hsize #1\quad #2\par
+  \else\global\@minipagefalse\hb@xt@\hsize{\hfil\box\@tempboxa\hfil}\fi
+  \vskip\belowcaptionskip}
+% 参考文献排在附录“参考文献”一节里，不另起一章
+\renewenvironment{sphinxthebibliography}[1]{\let\d@chapter\chapter\def\chapter##1##2{}%
+  \begin{thebibliography}{#1}\let\chapter\d@chapter}{\end{thebibliography}}
+\makeatother
+""",
+    # 代码和输出的长行自动折行，连没有空格的长串也折（不伸出版心）
+    "sphinxsetup": "verbatimforcewraps, verbatimmaxunderfull=0",
+    "printindex": "",
+}
 
 # --- autodoc（附录：d2lcode API 参考）-------------------------------------------
 autodoc_member_order = "bysource"

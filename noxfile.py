@@ -4,6 +4,7 @@
     nox -s build-docs   # 执行所有页面并构建网站到 _build/html
     nox -s tests        # 单元测试、doctest、冒烟执行每一页
     nox -s browser      # 在无头 Chromium 里检查构建好的网站（先 build-docs）
+    nox -s build-pdf    # 用同一个执行缓存排出全书的 PDF（XeLaTeX），并放进网站供下载
 
 所有任务共用一个虚拟环境 ``.nox/book``（PyTorch 很大，只装一次）；
 requirements.txt 或 pyproject.toml 变化时才重新安装依赖。
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,11 +108,7 @@ def build_docs(session: nox.Session) -> None:
     ensure_data(session)
     jobs = os.environ.get("D2L_JOBS", "2")
     start = time.perf_counter()
-    session.env["D2L_BUILD_START"] = str(time.time())  # 执行统计表据此判断哪些页面是本次执行的
-    # 第 1 步：用进程池执行缓存里还没有结果的页面（每页一行：秒数、单位数、预算占用）
-    session.run(_bin("python"), "_ext/d2l_exec.py", "--jobs", jobs, external=True)
-    # 第 2 步：Sphinx 从执行缓存取输出，不再执行页面（执行了就告警，-W 使构建失败）
-    session.env["D2L_PREEXECUTED"] = "1"
+    _preexecute(session, jobs)
     session.run(_bin("python"), "-m", "sphinx", "-b", "html", "-W", "--keep-going",
                 "-j", jobs, "-c", ".", "book", "_build/html", *session.posargs, external=True)
     minutes, seconds = divmod(time.perf_counter() - start, 60)
@@ -118,6 +116,129 @@ def build_docs(session: nox.Session) -> None:
     session.log(f"构建完成，用时 {int(minutes)} 分 {seconds:.0f} 秒。")
     session.log(f"用浏览器打开 {index}，或运行 "
                 "python -m http.server -d _build/html 8000 后访问 http://localhost:8000")
+
+
+def _preexecute(session: nox.Session, jobs: str) -> None:
+    """build-docs 与 build-pdf 共用的第 1 步：执行缓存里还没有结果的页面（缓存已满时什么也不做）。
+
+    之后的 Sphinx 从执行缓存取输出，不再执行页面（执行了就告警，-W 使构建失败）。
+    """
+    session.env["D2L_BUILD_START"] = str(time.time())  # 执行统计表据此判断哪些页面是本次执行的
+    # 用进程池执行缓存里还没有结果的页面（每页一行：秒数、单位数、预算占用）
+    session.run(_bin("python"), "_ext/d2l_exec.py", "--jobs", jobs, external=True)
+    session.env["D2L_PREEXECUTED"] = "1"
+
+
+# PDF 所需的 Debian 包，以及据以判断“已经装好”的命令、LaTeX 宏包或字体
+PDF_PACKAGES = {
+    "texlive-xetex": ("cmd", "xelatex"),
+    "latexmk": ("cmd", "latexmk"),
+    "texlive-lang-chinese": ("tex", "xeCJK.sty"),
+    "texlive-latex-extra": ("tex", "tabulary.sty"),
+    "texlive-fonts-recommended": ("tex", "ptmr8t.tfm"),
+    "fonts-noto-cjk": ("font", "Noto Serif CJK SC"),
+    "fonts-dejavu-core": ("font", "DejaVu Sans Mono"),
+    "librsvg2-bin": ("cmd", "rsvg-convert"),
+    "poppler-utils": ("cmd", "pdffonts"),
+}
+PDF_STEM = "d2l-zh-code"  # 与 conf.py 的 latex_documents、_ext/d2l_latex.py 的 PDF_NAME 一致
+
+
+def _missing_pdf_packages() -> list[str]:
+    missing = []
+    for package, (kind, name) in PDF_PACKAGES.items():
+        if kind == "cmd":
+            found = shutil.which(name) is not None
+        elif kind == "tex":
+            found = shutil.which("kpsewhich") is not None and subprocess.run(
+                ["kpsewhich", name], capture_output=True, check=False).returncode == 0
+        else:
+            found = shutil.which("fc-list") is not None and name in subprocess.run(
+                ["fc-list", ":", "family"], capture_output=True, text=True,
+                check=False).stdout
+        if not found:
+            missing.append(package)
+    return missing
+
+
+def ensure_tex(session: nox.Session) -> None:
+    """确认本机有 XeLaTeX、中文宏包、字体和 SVG 转换工具；没有时以 root 身份安装 Debian 包。"""
+    missing = _missing_pdf_packages()
+    if not missing:
+        return
+    command = "apt-get install -y --no-install-recommends " + " ".join(PDF_PACKAGES)
+    if _is_root() and shutil.which("apt-get"):
+        session.log(f"本机缺少 {'、'.join(missing)}：以 root 身份安装构建 PDF 所需的 Debian 包"
+                    "（下载约 240 MB，第一次需要几分钟）")
+        start = time.perf_counter()
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run(*command.split(), "-qq", external=True,
+                    env={"DEBIAN_FRONTEND": "noninteractive"})
+        session.log(f"安装 TeX Live 等用时 {time.perf_counter() - start:.0f} 秒")
+        missing = _missing_pdf_packages()
+    if missing:
+        session.error(f"构建 PDF 需要的 {'、'.join(missing)} 没有装好。Debian/Ubuntu 上运行\n"
+                      f"  sudo apt-get update && sudo {command}\n后重试 nox -s build-pdf。")
+
+
+@nox.session(name="build-pdf")
+def build_pdf(session: nox.Session) -> None:
+    """用 build-docs 的执行缓存排出全书的 PDF（_build/latex/d2l-zh-code.pdf），并复制进网站。
+
+    先预执行（缓存已满时什么也不做，页面不会执行第二次），再 sphinx-build -b latex，
+    最后 latexmk -xelatex。LaTeX 的日志里有 “Missing character”（缺字形）时构建失败。
+    """
+    book_env(session)
+    ensure_tex(session)
+    ensure_data(session)
+    jobs = os.environ.get("D2L_JOBS", "2")
+    latex_dir = ROOT / "_build" / "latex"
+    timings: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    _preexecute(session, jobs)
+    timings.append(("预执行", time.perf_counter() - start))
+    start = time.perf_counter()
+    session.run(_bin("python"), "-m", "sphinx", "-b", "latex", "-W", "--keep-going",
+                "-j", jobs, "-c", ".", "book", str(latex_dir), *session.posargs, external=True)
+    timings.append(("sphinx-build -b latex", time.perf_counter() - start))
+    start = time.perf_counter()
+    tex = f"{PDF_STEM}.tex"
+    session.chdir(latex_dir)
+    try:
+        # latexmk 按需要运行 xelatex（通常 3 遍：目录、交叉引用的页码）和 xdvipdfmx
+        session.run("latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                    tex, external=True, env={"LATEXOPTS": ""}, silent=True)
+    finally:
+        session.chdir(ROOT)
+    timings.append(("latexmk -xelatex", time.perf_counter() - start))
+    _check_latex_log(session, latex_dir / f"{PDF_STEM}.log")
+    pdf = latex_dir / f"{PDF_STEM}.pdf"
+    site = ROOT / "_build" / "html"
+    if (site / "index.html").is_file():
+        target = site / "pdf" / pdf.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy2(pdf, target)
+        session.log(f"已复制到网站：{target}（下载页的链接指向它）")
+    else:
+        session.log("还没有构建网站（nox -s build-docs）：PDF 没有复制进网站；"
+                    "以后构建网站时会自动附上它。")
+    for step, seconds in timings:
+        session.log(f"  {step:<24} {seconds:6.0f} 秒")
+    session.log(f"PDF：{pdf}（{pdf.stat().st_size / 2**20:.1f} MB）")
+    # 检查这份 PDF：页数、书签里的各章、已知的图和公式、字体全部嵌入、没有缺字形、网站的下载链接
+    session.run(_bin("python"), "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                "tests/test_pdf.py", external=True, env={"D2L_PDF_TESTS": "1"})
+
+
+def _check_latex_log(session: nox.Session, log: Path) -> None:
+    """XeLaTeX 对字体里没有的字符只在日志里记一行 “Missing character”，PDF 里就缺了这个字。"""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font ([^!]+)!",
+                                    text)))
+    if missing:
+        lines = "\n".join(f"  {char}（字体 {font}）" for char, font in missing[:20])
+        session.error(f"PDF 里缺了 {len(missing)} 种字形（见 {log}）：\n{lines}\n"
+                      "在 conf.py 的 latex_elements 里给这些字符换一种有字形的字体。")
 
 
 @nox.session

@@ -41,7 +41,8 @@ from .data import (
 )
 from .datahub import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
 from .device import budget, cpu, mode, num_gpus, seed, try_all_gpus, try_gpu
-from .metrics import Accumulator, Timer
+from .digits import evaluate_by_length, generate_digits, load_data_digits
+from .metrics import Accumulator, Timer, bleu
 from .netstats import count_macs, count_params, layer_summary
 from .plot import (
     cjk_font,
@@ -53,6 +54,7 @@ from .plot import (
     show_images,
     use_svg_display,
 )
+from .rnn import Seq2SeqAttentionDecoder, Seq2SeqDecoder
 from .seq2seq import (
     AttentionDecoder,
     Decoder,

@@ -216,7 +216,8 @@ class Seq2SeqEncoder(Encoder):
     """GRU 编码器：嵌入层加多层 GRU（``batch_first``）。
 
     返回 ``(outputs, state)``：``outputs`` 形状 ``(批量大小, 步数, num_hiddens)``，
-    ``state`` 形状 ``(num_layers, 批量大小, num_hiddens)``。
+    ``state`` 形状 ``(num_layers, 批量大小, num_hiddens)``。给出有效长度 ``valid_len`` 时，
+    ``state`` 是每个样本读完有效部分（到 ``<eos>`` 为止）时的隐状态，不受填充的影响。
 
     >>> encoder = Seq2SeqEncoder(vocab_size=10, embed_size=8, num_hiddens=16, num_layers=2)
     >>> outputs, state = encoder(torch.zeros(4, 7, dtype=torch.long))
@@ -232,11 +233,21 @@ class Seq2SeqEncoder(Encoder):
         self.rnn = nn.GRU(embed_size, num_hiddens, num_layers, batch_first=True,
                           dropout=dropout if num_layers > 1 else 0.0)
 
-    def forward(self, X: torch.Tensor, *args):
+    def forward(self, X: torch.Tensor, valid_len: torch.Tensor | None = None, *args):
         if X.dim() != 2:
             raise ValueError(f"编码器的输入应是 (批量大小, 步数) 的词元下标，收到的形状是 "
                              f"{tuple(X.shape)}。")
-        return self.rnn(self.token_embedding(X))
+        emb = self.token_embedding(X)
+        if valid_len is None:
+            return self.rnn(emb)
+        # 给出有效长度时，GRU 读到每个样本的 <eos> 就停：state 是读完 <eos> 时的隐状态，
+        # 与后面填充了多少个 <pad> 无关；填充位置的 outputs 为 0
+        packed = nn.utils.rnn.pack_padded_sequence(emb, valid_len.cpu(), batch_first=True,
+                                                   enforce_sorted=False)
+        packed_outputs, state = self.rnn(packed)
+        padded, _ = nn.utils.rnn.pad_packed_sequence(packed_outputs, batch_first=True,
+                                                     total_length=X.shape[1])
+        return (padded, state)
 
 
 class MaskedSoftmaxCELoss(nn.Module):

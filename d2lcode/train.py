@@ -360,7 +360,12 @@ def train_ch6(net: nn.Module, train_iter: Iterable, test_iter: Iterable, num_epo
         device = try_gpu()
     device = torch.device(device)
     net.apply(init_xavier).to(device)  # 初始化后再搬到训练用的设备上
-    optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+    on_cpu = device.type == "cpu"
+    if on_cpu:  # CPU 上的卷积在“通道最后”（NHWC）布局下更快
+        net.to(memory_format=torch.channels_last)
+    # foreach：一次处理所有参数张量，而不是逐个循环（GPU 上本来就是默认）
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum,
+                                foreach=True if on_cpu else None)
     updater = _one_cycle(optimizer, num_epochs * len(train_iter)) if one_cycle else optimizer
     return train_ch3(net, train_iter, test_iter, nn.CrossEntropyLoss(), num_epochs, updater,
                      device=device)

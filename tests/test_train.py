@@ -188,6 +188,26 @@ def test_train_ch6_on_fashion_mnist_subset(capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_train_ch6_cpu_layout_and_foreach(monkeypatch):
+    """在 CPU 上：卷积权重换成 channels_last 布局，SGD 用 foreach 实现，网络照常可用。"""
+    made = []
+    original = torch.optim.SGD.__init__
+
+    def recording_init(self, params, **kwargs):
+        made.append(kwargs.get("foreach"))
+        original(self, params, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "__init__", recording_init)
+    X = torch.randn(16, 2, 8, 8)
+    y = (X.mean((1, 2, 3)) > 0).long()
+    net = nn.Sequential(nn.Conv2d(2, 3, 3), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 6 * 6, 2))
+    d2l.train_ch6(net, [(X, y)], [(X, y)], 1, 0.1, "cpu", momentum=0.9)
+    assert made == [True]
+    assert net[0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert not net[0].weight.is_contiguous()  # 2 个输入通道：两种布局确实不同
+    assert net(X).shape == (16, 2)
+
+
 def test_train_ch6_uses_xavier_init(monkeypatch):
     seen = []
     monkeypatch.setattr(nn.init, "xavier_uniform_", lambda w: seen.append(tuple(w.shape)))

@@ -224,7 +224,7 @@ def fig_dot_product() -> Figure:
     return f
 
 
-@figure("enc-dec", page=P + "bahdanau-attention.md", anchor="## 编码器—解码器接口",
+@figure("enc-dec", page=P + "encoder-decoder.md", anchor="## 编码器—解码器接口",
         caption="编码器—解码器架构：编码器把变长的输入序列编码成状态，解码器从这个状态出发，"
                 "每次根据已经生成的词元预测下一个词元。",
         alt="左边编码器接收输入序列，输出状态；状态传给右边的解码器；解码器的输入是以开始符开头的目标序列，"
