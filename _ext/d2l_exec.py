@@ -30,7 +30,9 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -286,6 +288,21 @@ def _docname(path: Path, book: Path) -> str:
     return path.relative_to(book).with_suffix("").as_posix()
 
 
+@contextmanager
+def environ(env: dict[str, str]) -> Iterator[None]:
+    """在这段代码里临时设置环境变量（执行页面的内核从本进程继承它们），结束时恢复原值。"""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
                timeout: int = DEFAULT_CELL_TIMEOUT, extensions: list[str] | None = None,
                unit: float | None = None, log=print) -> dict[str, Any]:
@@ -319,11 +336,8 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
     order = recorded_seconds()
     todo.sort(key=lambda p: -order.get(_docname(p, book), _estimate(p)))
     units = load_units(cache)
-    env = kernel_env()
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     start = time.perf_counter()
-    try:
+    with environ(kernel_env()):
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_execute, str(p), timeout, extensions) for p in todo]
             for future in as_completed(futures):
@@ -345,12 +359,6 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
                 log(f"  {name:<55} {seconds:6.1f} 秒 {seconds / unit:5.1f} 单位 "
                     f"预算 {seconds / unit / PAGE_BUDGET:4.0%}"
                     + ("  超出预算" if seconds / unit > PAGE_BUDGET else ""))
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     report["wall_seconds"] = time.perf_counter() - start
     _summary(report, log)
     return report

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
-from d2l_exec import BOOK, kernel_env, notebook_pages  # noqa: E402  （与构建时相同的内核环境）
+from d2l_exec import BOOK, environ, kernel_env, notebook_pages  # noqa: E402  （与构建时相同的内核环境）
 
 __all__ = ["BOOK", "execute", "notebook_pages", "stderr_outputs"]
 # 在 Jupyter 里显示图（构建时 myst-nb 的内核默认也是这个后端）
@@ -40,22 +39,13 @@ def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
 
 def execute(page: Path, smoke: bool, timeout: int = 300) -> nbformat.NotebookNode:
     """在新内核中执行一页并返回执行后的笔记本；单元格出错时抛出 CellExecutionError。"""
-    env = dict(KERNEL_ENV, D2L_SMOKE="1" if smoke else "0")
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environ(dict(KERNEL_ENV, D2L_SMOKE="1" if smoke else "0")):
         notebook = jupytext.read(page)
         client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                                          record_timing=True,
                                          resources={"metadata": {"path": str(page.parent)}})
         client.execute()
         return notebook
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _cell_seconds(cell) -> float:

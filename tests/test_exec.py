@@ -172,3 +172,14 @@ def test_canary_internals_of_myst_nb_and_jupyter_cache():
                              "myst-nb / jupyter-cache 改了内部接口，请更新 _ext/d2l_exec.py")
     assert hasattr(NbMetadataCollector, "get_doc_data"), (
         "myst_nb.sphinx_.NbMetadataCollector.get_doc_data 不见了：请更新 _ext/d2l_exec.py")
+
+
+def test_environ_sets_and_restores(monkeypatch):
+    """临时环境变量：块内可见，块结束后（即使出错）恢复原值、删掉原来没有的。"""
+    monkeypatch.setenv("D2L_TEST_OLD", "old")
+    monkeypatch.delenv("D2L_TEST_NEW", raising=False)
+    with pytest.raises(RuntimeError):
+        with d2l_exec.environ({"D2L_TEST_OLD": "temp", "D2L_TEST_NEW": "1"}):
+            assert os.environ["D2L_TEST_OLD"] == "temp" and os.environ["D2L_TEST_NEW"] == "1"
+            raise RuntimeError
+    assert os.environ["D2L_TEST_OLD"] == "old" and "D2L_TEST_NEW" not in os.environ

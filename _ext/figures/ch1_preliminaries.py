@@ -279,5 +279,4 @@ def fig_missing_values() -> Figure:
     onehot = [["1", "0", "0"], ["0", "1", "0"], ["1", "0", "0"], ["0", "0", "1"]]
     table(530, 130, ["南", "北", "nan"], onehot, {(3, 2): YELLOW[0]}, width=44)
     f.text(596, 300, "③ 类别列：独热编码（dummy_na=True）", size=12)
-    _ = ORANGE
     return f

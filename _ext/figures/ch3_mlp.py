@@ -514,7 +514,6 @@ def fig_mlp_shapes() -> Figure:
     f.text(400, 30, "B：批量大小    h：隐藏单元数", size=12, color=MUTED)
     f.text(400, 160, "W^{(1)}：(784, h)    W^{(2)}：(h, 10)    损失函数在 logits 上计算 softmax 交叉熵",
            size=12, color=MUTED)
-    _ = GREY, PURPLE
     return f
 
 

@@ -126,7 +126,6 @@ def fig_deferred_init() -> Figure:
             f.text(150, y - 34, inp, size=12, color=ORANGE[1])
     f.arrow(280, 110, 280, 176, color=ORANGE[1], dash="4 3")
     f.text(290, 146, "第一次前向传播：从输入形状推断 20", size=12, color=ORANGE[1], anchor="start")
-    _ = INK, RED
     return f
 
 
@@ -185,5 +184,4 @@ def fig_device_copy() -> Figure:
         f.box(120 + k * 90, 254, 46, 28, f"{k + 1}", ("#ffffff", GREEN[1]), size=11)
         f.box(166 + k * 90, 254, 22, 28, "", RED, size=10)
     f.text(700, 268, "红色：复制回 CPU", size=11, color=RED[1], anchor="start")
-    _ = INK, TEAL, PURPLE, MUTED
     return f

@@ -194,7 +194,6 @@ def fig_stride() -> Figure:
     f.lines(560, 250, "水平、垂直方向\n每次都移动 2 格", size=13, color=MUTED)
     f.arrow(x0 + 1.5 * c, y0 + 7 * c + 14, x0 + 3.5 * c, y0 + 7 * c + 14, color=ORANGE[1])
     f.text(x0 + 2.5 * c, y0 + 7 * c + 30, "步幅 2", size=12, color=ORANGE[1])
-    _ = RED
     return f
 
 
@@ -447,7 +446,6 @@ def fig_lenet() -> Figure:
             f.arrow(fc[k - 1][0] + 22, mid, x - 30, mid, color=MUTED)
     f.text(425, 292, "前两个全连接层后接 sigmoid；输出 10 个类别的得分（logits）", size=12,
            color=MUTED)
-    _ = INK, PURPLE, RED
     return f
 
 

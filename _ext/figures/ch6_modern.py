@@ -7,7 +7,6 @@ from d2l_figures import (
     BLUE,
     GREEN,
     GREY,
-    INK,
     MUTED,
     ORANGE,
     PINK,
@@ -151,7 +150,6 @@ def fig_vgg_3x3() -> Figure:
     f.grid(648, 118, [[None]], cell=c, highlight=[(0, 0)], hcolors=GREEN)
     f.text(580, 230, "参数：5×5×C×C = 25C²", size=13)
     f.text(580, 256, "感受野 5×5，一次 ReLU", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -198,7 +196,6 @@ def fig_gap() -> Figure:
         f.rect(440, 32 + k * 22, 40, 20, fill=cols[k][0], stroke=cols[k][1], rx=2)
     f.text(460, 22, "10 个得分", size=12, color=MUTED)
     f.lines(580, 140, "没有参数\n与输入高宽无关", size=13)
-    _ = INK
     return f
 
 
@@ -232,7 +229,6 @@ def fig_inception() -> Figure:
     f.box(290, 270, 240, 40, "在通道维上连结（256 通道）", ORANGE, size=13)
     f.text(410, 340, "64 + 128 + 32 + 32 = 256；所有路径都保持输入的高和宽", size=12,
            color=MUTED)
-    _ = INK, GREEN
     return f
 
 
@@ -332,7 +328,6 @@ def fig_bn_modes() -> Figure:
     f.arrow(590, 265, 630, 265)
     f.box(630, 245, 140, 40, "γ · x̂ + β", GREEN, size=13)
     f.arrow(330, 196, 440, 245, color=PURPLE[1], dash="4 3")
-    _ = INK
     return f
 
 
@@ -481,7 +476,6 @@ def fig_add_vs_cat() -> Figure:
     f.rect(670, 100, 24, 80, fill=ORANGE[0], stroke=ORANGE[1], rx=2)
     f.text(667, 196, "[x, f(x)]", size=12)
     f.text(570, 236, "通道数增加：c → c + k（k 为 f(x) 的通道数）", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -511,7 +505,6 @@ def fig_dense_block() -> Figure:
             x = xx + 52
     f.text(400, 270, "每一层：输入是前面全部通道的连结，输出 k 个新通道（增长率）；已有的通道原样保留", size=12,
            color=MUTED)
-    _ = INK
     return f
 
 
@@ -530,7 +523,6 @@ def fig_transition() -> Figure:
     f.lines(500, 80, "2×2 平均汇聚\n步幅 2", size=11, color=MUTED)
     f.cube(570, 100, 55, 55, 25, GREEN, below="(c/2) × (h/2) × (w/2)")
     f.text(380, 236, "通道减半（压缩），高宽减半：稠密块累积的通道在这里收住", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -559,7 +551,6 @@ def fig_fine_tune() -> Figure:
     f.text(700, 208, "随机初始化", size=12, color=ORANGE[1])
     f.text(400, 270, "然后在目标数据集上训练：输出层从头学，复制来的层只做小幅调整（学习率较小）",
            size=12, color=MUTED)
-    _ = INK
     return f
 
 

@@ -130,7 +130,6 @@ def fig_scoring() -> Figure:
     f.arrow(700, 142, 740, 142)
     f.text(760, 142, "输出", size=13)
     f.text(400, 285, "加性注意力、缩放点积注意力只是 a 的两种选择", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -191,7 +190,6 @@ def fig_additive() -> Figure:
     f.text(712, 117, "分数", size=13)
     f.text(380, 235, "可学习的参数：W_{q}（h × d_{q}）、W_{k}（h × d_{k}）、w_{v}（长 h）", size=12,
            color=MUTED)
-    _ = INK
     return f
 
 
@@ -220,7 +218,6 @@ def fig_dot_product() -> Figure:
     f.text(430, 215, "除以 √d：当 q、k 的分量独立、方差为 1 时，点积的方差为 d，缩放后回到 1", size=12,
            color=MUTED)
     f.text(430, 240, "批量时再加一个批量轴：torch.bmm 一次算完", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -318,7 +315,6 @@ def fig_multihead() -> Figure:
     f.arrow(380, 60, 380, 44)
     f.box(300, 8, 160, 36, "全连接层 W_{o}", ORANGE, size=12)
     f.text(640, 30, "每个头的维数 = num_hiddens / h", size=12, color=MUTED)
-    _ = INK, GREEN, GREY, PINK, RED
     return f
 
 
@@ -374,7 +370,6 @@ def fig_head_reshape() -> Figure:
     f.text(430, 200, "每个头成为批量中的一个“样本”：缩放点积注意力不用改一行代码", size=12,
            color=MUTED)
     f.text(430, 225, "transpose_output 按相反的顺序变回 (批量, n, h·p)", size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -546,7 +541,6 @@ def fig_ffn() -> Figure:
     f.text(360, 30, "同一组参数作用在每个位置上（可以看成核宽为 1 的卷积）", size=12, color=MUTED)
     f.text(360, 275, "输入 (批量, 步数, d) → 隐藏层 (批量, 步数, d_{ff}) → 输出 (批量, 步数, d)",
            size=12, color=MUTED)
-    _ = INK
     return f
 
 
@@ -587,7 +581,6 @@ def fig_ln_vs_bn() -> Figure:
     slab(450, 110, "ln")
     f.text(560, 30, "层规范化", size=14, weight="bold", color=PURPLE[1])
     f.text(560, 290, "每个样本的每个位置：在自己的特征上求 μ、σ²", size=12, color=PURPLE[1])
-    _ = INK
     return f
 
 
