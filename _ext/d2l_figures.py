@@ -339,7 +339,7 @@ class Figure:
     def cube(self, x: float, y: float, w: float, h: float, depth: float,
              colors: tuple[str, str] = BLUE, label: str = "", size: float = 12,
              below: str = "") -> None:
-        """斜投影的长方体（表示 通道×高×宽 的特征图），(x, y) 是正面左上角。"""
+        """斜投影的长方体（表示 通道×高×宽 的特征映射），(x, y) 是正面左上角。"""
         d = depth
         fill, stroke = colors
         self.polygon([(x, y), (x + d, y - d * 0.6), (x + w + d, y - d * 0.6), (x + w, y)],
