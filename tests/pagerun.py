@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import jupytext
@@ -20,6 +22,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 from d2l_exec import BOOK, environ, kernel_env, notebook_pages  # noqa: E402  （与构建时相同的内核环境）
+from d2l_kernel import Kernels, preloaded_kernels  # noqa: E402
 
 __all__ = ["BOOK", "execute", "notebook_pages", "stderr_outputs"]
 # 在 Jupyter 里显示图（构建时 myst-nb 的内核默认也是这个后端）
@@ -37,14 +40,28 @@ def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+_KERNELS: dict[bool, Kernels] = {}
+_ZYGOTES = ExitStack()
+atexit.register(_ZYGOTES.close)
+
+
+def _kernels(smoke: bool) -> Kernels:
+    """每种规模一个孵化器（在本进程里第一次用到时启动），与构建时一样省掉内核的启动和导入。"""
+    if smoke not in _KERNELS:
+        _KERNELS[smoke] = _ZYGOTES.enter_context(preloaded_kernels())
+    return _KERNELS[smoke]
+
+
 def execute(page: Path, smoke: bool, timeout: int = 300) -> nbformat.NotebookNode:
     """在新内核中执行一页并返回执行后的笔记本；单元格出错时抛出 CellExecutionError。"""
     with environ(dict(KERNEL_ENV, D2L_SMOKE="1" if smoke else "0")):
+        kernels = _kernels(smoke)
         notebook = jupytext.read(page)
-        client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                         record_timing=True,
-                                         resources={"metadata": {"path": str(page.parent)}})
-        client.execute()
+        with environ(kernels.env):
+            client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name=kernels.name,
+                                             record_timing=True,
+                                             resources={"metadata": {"path": str(page.parent)}})
+            client.execute()
         return notebook
 
 
