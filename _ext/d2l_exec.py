@@ -14,8 +14,8 @@
 其他键的缓存目录最多保留 :data:`KEEP_CACHES` 个（最近用过的优先保留）。
 
 **计算预算**：单位是参考工作量的用时，即在同一台机器上用 d2lcode 训练一轮 LeNet
-（Fashion-MNIST 的 6 万张训练图像，批量 256，1 个线程，与执行页面的内核相同；
-分成 3 段计时，取中位数乘 3，偶尔的干扰不会改变单位）。页面的用时除以这个秒数，在不同速度的机器上可以比较。一页的预算是 :data:`PAGE_BUDGET` 个单位。
+（Fashion-MNIST 的 6 万张训练图像，批量 256，1 个线程，与执行页面的内核相同）。
+页面的用时除以这个秒数，在不同速度的机器上可以比较。一页的预算是 :data:`PAGE_BUDGET` 个单位。
 超时只用来发现卡死的内核（默认每个单元格 30 分钟，环境变量 ``D2L_CELL_TIMEOUT`` 可调），
 速度从不决定能否构建。
 """
@@ -215,20 +215,16 @@ def recorded_seconds(root: Path = ROOT) -> dict[str, float]:
 # --- 参考工作量 ------------------------------------------------------------------------
 
 REFERENCE_CODE = """
-import statistics, time, torch
+import time, torch
 from torch import nn
 import d2lcode as d2l
 d2l.seed(0)
-# 6 万张图像分成 3 段各训练一遍，取中位数乘 3：偶尔被别的进程打断的一段不会改变单位
-train_iter, _ = d2l.load_data_fashion_mnist(256, seed=0, n_train=20000)
+train_iter, _ = d2l.load_data_fashion_mnist(256, seed=0)
 net = d2l.lenet().apply(d2l.init_xavier)
 optimizer = torch.optim.SGD(net.parameters(), lr=0.9)
-parts = []
-for _ in range(3):
-    start = time.perf_counter()
-    d2l.train_epoch_ch3(net, train_iter, nn.CrossEntropyLoss(), optimizer, device=d2l.cpu())
-    parts.append(time.perf_counter() - start)
-print(3 * statistics.median(parts))
+start = time.perf_counter()
+d2l.train_epoch_ch3(net, train_iter, nn.CrossEntropyLoss(), optimizer, device=d2l.cpu())
+print(time.perf_counter() - start)
 """
 
 
