@@ -19,16 +19,9 @@ from pathlib import Path
 import pytest
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
-# 已经写好全部解答的章节（其余章节的解答还在写，见议题）
-CHAPTERS_WITH_SOLUTIONS = [
-    "chapter_deep-learning-computation",
-    "chapter_convolutional-neural-networks",
-    "chapter_attention-mechanisms",
-    "chapter_preliminaries",
-    "chapter_linear-networks",
-    "chapter_multilayer-perceptrons",
-    "chapter_convolutional-modern",
-]
+# 除附录外的每一章都有解答页；新加的章节没有 solutions.md 时，下面的测试会失败
+CHAPTERS_WITH_SOLUTIONS = sorted(p.name for p in BOOK.glob("chapter_*")
+                                 if p.is_dir() and p.name != "chapter_appendix")
 _ITEM = re.compile(r"^(\d+)\. ", re.M)
 _LABEL = re.compile(r"^\(sol-([\w-]+?)-(\d+)\)=$", re.M)
 
@@ -57,6 +50,12 @@ def solution_blocks(chapter: str) -> dict[tuple[str, int], str]:
     return {(m.group(1), int(m.group(2))):
             text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)]
             for i, m in enumerate(labels)}
+
+
+def test_every_chapter_is_covered():
+    assert len(CHAPTERS_WITH_SOLUTIONS) == 7
+    missing = [c for c in CHAPTERS_WITH_SOLUTIONS if not (BOOK / c / "solutions.md").exists()]
+    assert not missing, f"这些章节没有解答页 solutions.md：{missing}"
 
 
 def test_exercise_parser_counts_items(tmp_path: Path):
