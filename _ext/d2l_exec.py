@@ -5,7 +5,7 @@
 1. ``python _ext/d2l_exec.py``：用进程池把还没有缓存结果的页面执行一遍，写进 jupyter-cache。
    页面按上次记录的用时从长到短领取；每执行完一页打印一行（秒数、单位数、预算占用），
    最后打印汇总和最慢的几页。在 Linux 上，内核从预先导入好 torch 和 d2lcode 的孵化器 fork 出来
-   （见 ``d2l_kernel``），每页省掉约 3 秒的启动和导入。
+   （见 ``d2l_kernel``），每页省掉几秒的启动和导入（中位数约 4 秒）。
 2. ``sphinx-build``：myst-nb 以 ``cache`` 方式从缓存取出输出，不再执行任何页面
    （若有页面被执行了，说明第 1 步与 myst-nb 读页面的方式不一致，构建给出警告并失败）。
 
@@ -16,6 +16,7 @@
 **计算预算**：单位是参考工作量的用时，即在同一台机器上用 d2lcode 训练一轮 LeNet
 （Fashion-MNIST 的 6 万张训练图像，批量 256，1 个线程，与执行页面的内核相同）。
 页面的用时除以这个秒数，在不同速度的机器上可以比较。一页的预算是 :data:`PAGE_BUDGET` 个单位。
+测量期间别的进程占用超过 :data:`OTHER_LOAD_LIMIT` 个核时，构建提示单位数偏小，也不记住这个单位。
 超时只用来发现卡死的内核（默认每个单元格 30 分钟，环境变量 ``D2L_CELL_TIMEOUT`` 可调），
 速度从不决定能否构建。
 """
@@ -234,13 +235,52 @@ def reference_seconds() -> float:
     页面执行时每个内核也只用 1 个线程。两个线程的 OpenMP 在机器上还有别的进程时会慢一二十倍
     （见 TOOLCHAIN-NOTES），用它作参考会让单位数忽大忽小；1 个线程的时间稳定得多。
     """
+    return measure_reference()[0]
+
+
+# 测量参考工作量期间，别的进程平均占用超过这么多个核时，测得的单位不可信（偏大）
+OTHER_LOAD_LIMIT = 0.25
+
+
+def measure_reference(code: str = REFERENCE_CODE) -> tuple[float, float | None]:
+    """运行参考工作量，返回 ``(秒数, 别的进程平均占用的核数)``。
+
+    核数由 /proc/stat 里整机的 CPU 时间减去这个子进程自己的 CPU 时间得到；
+    不是 Linux 时为 None。``code`` 最后一行输出秒数（测试里用短的代码代替一轮 LeNet）。
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("D2L_SMOKE", "D2L_FULL")}
     env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", REFERENCE_CODE], capture_output=True,
+    busy0, child0, start = _busy_cpu_seconds(), _children_cpu_seconds(), time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True,
                           text=True, env=env, check=False)
+    wall = time.perf_counter() - start
+    busy1, child1 = _busy_cpu_seconds(), _children_cpu_seconds()
     if done.returncode != 0:
         raise RuntimeError("参考工作量（一轮 LeNet）运行失败：\n" + done.stderr[-2000:])
-    return float(done.stdout.strip().splitlines()[-1])
+    others = None
+    if busy0 is not None and busy1 is not None and wall > 0:
+        others = max(0.0, (busy1 - busy0) - (child1 - child0)) / wall
+    return float(done.stdout.strip().splitlines()[-1]), others
+
+
+def _busy_cpu_seconds() -> float | None:
+    """整机各个核忙碌的 CPU 秒数之和（/proc/stat 的第一行）；读不到时为 None。"""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    """已经结束的子进程用掉的 CPU 秒数（Windows 上没有 resource 模块，返回 0）。"""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 UNIT_FILE = "unit.json"
@@ -270,6 +310,19 @@ def remember_unit(root: Path, seconds: float) -> None:
     tmp.write_text(json.dumps({"seconds": seconds, "time": time.time(), "machine": _machine()}),
                    encoding="utf-8")
     tmp.replace(root / UNIT_FILE)
+
+
+def measure_unit(root: Path, log=print) -> tuple[float, float | None]:
+    """测量单位，返回 ``(秒数, 别的进程占用的核数)``。机器空闲时记住单位（12 小时内沿用）；
+    别的进程占用过多时只用于这一次构建，并提示单位数偏小。"""
+    log("测量参考工作量（用 d2lcode 训练一轮 LeNet）……")
+    unit, others = measure_reference()
+    if others is not None and others > OTHER_LOAD_LIMIT:
+        log(f"注意：测量期间别的进程平均占用了 {others:.1f} 个核，单位偏大、单位数偏小；"
+            "要与预算比较，请在空闲的机器上重新构建。这个单位不会被记住。")
+    else:
+        remember_unit(root, unit)
+    return unit, others
 
 
 # --- 预执行 ----------------------------------------------------------------------------
@@ -331,9 +384,7 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
     if unit is None:
         unit = remembered_unit(cache.parent)
     if unit is None:
-        log("测量参考工作量（用 d2lcode 训练一轮 LeNet）……")
-        unit = reference_seconds()
-        remember_unit(cache.parent, unit)
+        unit, report["other_load"] = measure_unit(cache.parent, log)
     report["unit_seconds"] = unit
     log(f"参考工作量：{unit:.2f} 秒 = 1 单位；一页的预算 {PAGE_BUDGET:.0f} 单位。"
         f"要执行 {len(todo)} 页（{jobs} 个进程），{report['cached']} 页取自缓存。")
@@ -394,6 +445,11 @@ def _summary(report: dict[str, Any], log) -> None:
     log(f"执行了 {len(executed)} 页：墙钟 {wall:.0f} 秒 = {wall / unit:.1f} 单位"
         f"（全书冷构建的预算 {BOOK_BUDGET:.0f} 单位；各页相加 {total:.0f} 秒）。最慢的页面："
         + "，".join(f"{n.split('/')[-1]} {s:.0f} 秒" for n, s in executed[:5]))
+    others = report.get("other_load")
+    if others is not None:
+        loaded = others > OTHER_LOAD_LIMIT
+        log(f"测量单位时别的进程平均占用 {others:.2f} 个核"
+            + (f"（超过 {OTHER_LOAD_LIMIT}，单位数偏小，不能与预算比较）。" if loaded else "。"))
     over = [n for n, s in executed if s / unit > PAGE_BUDGET]
     if over:
         log(f"超出每页 {PAGE_BUDGET:.0f} 单位预算的页面：" + "，".join(over))

@@ -183,3 +183,32 @@ def test_environ_sets_and_restores(monkeypatch):
             assert os.environ["D2L_TEST_OLD"] == "temp" and os.environ["D2L_TEST_NEW"] == "1"
             raise RuntimeError
     assert os.environ["D2L_TEST_OLD"] == "old" and "D2L_TEST_NEW" not in os.environ
+
+
+BUSY = ("import time\nend = time.perf_counter() + {s}\n"
+        "while time.perf_counter() < end: pass\nprint({s})")
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="别的进程的负载只在 Linux 上测量")
+def test_reference_measurement_sees_other_load():
+    """另一个进程一直占着一个核时，测量报告的“别的进程占用”明显大于 0；自己的 CPU 时间不算在内。"""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        seconds, others = d2l_exec.measure_reference(BUSY.format(s=1.5))
+    finally:
+        hog.kill()
+        hog.wait()
+    assert seconds == 1.5
+    assert others is not None and others > 0.4
+
+
+def test_unit_measured_under_load_is_not_remembered(tmp_path: Path, monkeypatch):
+    lines: list[str] = []
+    monkeypatch.setattr(d2l_exec, "measure_reference", lambda: (20.0, 0.9))
+    assert d2l_exec.measure_unit(tmp_path, lines.append) == (20.0, 0.9)
+    assert d2l_exec.remembered_unit(tmp_path) is None
+    assert "不会被记住" in lines[-1]
+    monkeypatch.setattr(d2l_exec, "measure_reference", lambda: (12.0, 0.05))
+    assert d2l_exec.measure_unit(tmp_path, lines.append) == (12.0, 0.05)
+    assert d2l_exec.remembered_unit(tmp_path) == 12.0
