@@ -5,7 +5,7 @@
 1. ``python _ext/d2l_exec.py``：用进程池把还没有缓存结果的页面执行一遍，写进 jupyter-cache。
    页面按上次记录的用时从长到短领取；每执行完一页打印一行（秒数、单位数、预算占用），
    最后打印汇总和最慢的几页。在 Linux 上，内核从预先导入好 torch 和 d2lcode 的孵化器 fork 出来
-   （见 ``d2l_kernel``），每页省掉几秒的启动和导入（中位数约 4 秒）。
+   （见 ``d2l_kernel``），每页省掉几秒的启动和导入。
 2. ``sphinx-build``：myst-nb 以 ``cache`` 方式从缓存取出输出，不再执行任何页面
    （若有页面被执行了，说明第 1 步与 myst-nb 读页面的方式不一致，构建给出警告并失败）。
 
@@ -229,22 +229,15 @@ print(time.perf_counter() - start)
 """
 
 
-def reference_seconds() -> float:
-    """参考工作量（一轮 LeNet）在本机的秒数；在新的子进程里用 1 个线程测量。
-
-    页面执行时每个内核也只用 1 个线程。两个线程的 OpenMP 在机器上还有别的进程时会慢一二十倍
-    （见 TOOLCHAIN-NOTES），用它作参考会让单位数忽大忽小；1 个线程的时间稳定得多。
-    """
-    return measure_reference()[0]
-
-
 # 测量参考工作量期间，别的进程平均占用超过这么多个核时，测得的单位不可信（偏大）
 OTHER_LOAD_LIMIT = 0.25
 
 
 def measure_reference(code: str = REFERENCE_CODE) -> tuple[float, float | None]:
-    """运行参考工作量，返回 ``(秒数, 别的进程平均占用的核数)``。
+    """运行参考工作量（一轮 LeNet），返回 ``(秒数, 别的进程平均占用的核数)``。
 
+    在新的子进程里用 1 个线程测量：页面执行时每个内核也只用 1 个线程；两个线程的 OpenMP
+    在机器上还有别的进程时会慢一二十倍（见 TOOLCHAIN-NOTES），用它作参考会让单位数忽大忽小。
     核数由 /proc/stat 里整机的 CPU 时间减去这个子进程自己的 CPU 时间得到；
     不是 Linux 时为 None。``code`` 最后一行输出秒数（测试里用短的代码代替一轮 LeNet）。
     """
