@@ -212,3 +212,19 @@ def test_unit_measured_under_load_is_not_remembered(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(d2l_exec, "measure_reference", lambda: (12.0, 0.05))
     assert d2l_exec.measure_unit(tmp_path, lines.append) == (12.0, 0.05)
     assert d2l_exec.remembered_unit(tmp_path) == 12.0
+
+
+def test_recheck_keeps_the_faster_unit_and_ignores_a_loaded_one(tmp_path: Path, monkeypatch):
+    """执行结束后的复测：取两次中较短的一次（并记住它）；复测时机器很忙就不用复测结果。"""
+    lines: list[str] = []
+    report = {"unit_seconds": 16.0}
+    monkeypatch.setattr(d2l_exec, "measure_reference", lambda: (13.0, 0.02))
+    assert d2l_exec.recheck_unit(tmp_path, report, lines.append) == 13.0
+    assert report["unit_samples"] == [16.0, 13.0]
+    assert d2l_exec.remembered_unit(tmp_path) == 13.0
+    report = {"unit_seconds": 12.0}
+    assert d2l_exec.recheck_unit(tmp_path, report, lines.append) == 12.0  # 执行前的更短
+    monkeypatch.setattr(d2l_exec, "measure_reference", lambda: (9.0, 0.9))
+    report = {"unit_seconds": 12.0}
+    assert d2l_exec.recheck_unit(tmp_path, report, lines.append) == 12.0
+    assert "不用" in lines[-1]
