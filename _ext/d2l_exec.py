@@ -370,7 +370,8 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
         except KeyError:
             todo.append(path)
     report: dict[str, Any] = {"executed": [], "cached": len(pages) - len(todo), "errors": [],
-                              "unit_seconds": unit, "wall_seconds": 0.0}
+                              "unit_seconds": unit, "wall_seconds": 0.0,
+                              "mode": cache.name.split("-")[0]}  # 缓存目录名以档位开头
     if not todo:
         log(f"所有 {len(pages)} 页都已在执行缓存中，不需要执行。")
         return report
@@ -410,7 +411,7 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
                     f"预算 {seconds / unit / PAGE_BUDGET:4.0%}"
                     + ("  超出预算" if seconds / unit > PAGE_BUDGET else ""))
     report["wall_seconds"] = time.perf_counter() - start
-    if measured and report["wall_seconds"] >= RECHECK_AFTER * unit and budget_mode() == "cpu":
+    if measured and report["mode"] == "cpu" and report["wall_seconds"] >= RECHECK_AFTER * unit:
         report["unit_seconds"] = recheck_unit(cache.parent, report, log)
         for name, _ in report["executed"]:  # 这次执行的页面改用复测后的单位
             units[name]["unit_seconds"] = round(report["unit_seconds"], 3)
@@ -462,12 +463,17 @@ def _estimate(path: Path) -> float:
     return estimated_cost(path.read_text(encoding="utf-8"))
 
 
+_MODE_NAMES = {"smoke": "冒烟", "full": "完整"}
+
+
 def _summary(report: dict[str, Any], log) -> None:
     unit, wall = report["unit_seconds"], report["wall_seconds"]
     executed = sorted(report["executed"], key=lambda item: -item[1])
     total = sum(s for _, s in executed)
+    budget = (f"全书冷构建的预算 {BOOK_BUDGET:.0f} 单位" if report.get("mode", "cpu") == "cpu"
+              else f"{_MODE_NAMES.get(report['mode'], report['mode'])}规模，不与预算比较")
     log(f"执行了 {len(executed)} 页：墙钟 {wall:.0f} 秒 = {wall / unit:.1f} 单位"
-        f"（全书冷构建的预算 {BOOK_BUDGET:.0f} 单位；各页相加 {total:.0f} 秒）。最慢的页面："
+        f"（{budget}；各页相加 {total:.0f} 秒）。最慢的页面："
         + "，".join(f"{n.split('/')[-1]} {s:.0f} 秒" for n, s in executed[:5]))
     samples = report.get("unit_samples")
     if samples:

@@ -228,3 +228,26 @@ def test_recheck_keeps_the_faster_unit_and_ignores_a_loaded_one(tmp_path: Path, 
     report = {"unit_seconds": 12.0}
     assert d2l_exec.recheck_unit(tmp_path, report, lines.append) == 12.0
     assert "不用" in lines[-1]
+
+
+def test_cold_cpu_preexecution_rechecks_the_unit_and_smoke_does_not(tmp_path: Path, monkeypatch):
+    """按 CPU 规模执行了至少 RECHECK_AFTER 个单位时，结束后复测单位并改用较短的一次，
+    每页记录的单位也随之更新；冒烟规模不复测。"""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "index.md").write_text(TINY_PAGE, encoding="utf-8")
+    monkeypatch.setenv("TINY_RUNS", str(tmp_path / "runs.txt"))
+    monkeypatch.setattr(d2l_exec, "recorded_seconds", lambda root=None: {})
+    for mode, expected in (("cpu", [0.002, 0.001]), ("smoke", None)):
+        readings = iter([(0.002, 0.0), (0.001, 0.0)])  # 执行一页远超 10 × 0.002 秒
+        monkeypatch.setattr(d2l_exec, "measure_reference", readings.__next__)
+        cache = tmp_path / mode / f"{mode}-test"  # 各用一个缓存根目录：不沿用记住的单位
+        lines: list[str] = []
+        report = d2l_exec.preexecute([book / "index.md"], cache, book=book, jobs=1,
+                                     log=lines.append)
+        assert not report["errors"], report["errors"]
+        assert report.get("unit_samples") == expected
+        assert report["unit_seconds"] == (0.001 if mode == "cpu" else 0.002)
+        page_unit = d2l_exec.load_units(cache)["index"]["unit_seconds"]
+        assert page_unit == round(report["unit_seconds"], 3)
+        assert ("单位测了两次" in "\n".join(lines)) == (mode == "cpu")
