@@ -136,6 +136,11 @@ def cache_key(root: Path = ROOT, environ: dict[str, str] | None = None) -> str:
     return f"{parts['mode']}-{hashlib.sha256(blob).hexdigest()[:16]}"
 
 
+def cache_mode(cache: Path) -> str:
+    """缓存目录对应的预算档位：``cache_key`` 把档位放在目录名的开头。"""
+    return cache.name.split("-")[0]
+
+
 def cache_root(root: Path = ROOT) -> Path:
     return Path(os.environ.get("D2L_CACHE_ROOT", root / "_build" / ".jupyter_cache"))
 
@@ -371,7 +376,7 @@ def preexecute(pages: list[Path], cache: Path, book: Path = BOOK, jobs: int = 2,
             todo.append(path)
     report: dict[str, Any] = {"executed": [], "cached": len(pages) - len(todo), "errors": [],
                               "unit_seconds": unit, "wall_seconds": 0.0,
-                              "mode": cache.name.split("-")[0]}  # 缓存目录名以档位开头
+                              "mode": cache_mode(cache)}
     if not todo:
         log(f"所有 {len(pages)} 页都已在执行缓存中，不需要执行。")
         return report
@@ -440,8 +445,7 @@ def recheck_unit(root: Path, report: dict[str, Any], log=print) -> float:
         log(f"复测期间别的进程平均占用了 {others:.1f} 个核，复测结果不用。")
         return first
     unit = min(first, again)
-    if unit < first:
-        remember_unit(root, unit)
+    remember_unit(root, unit)
     return unit
 
 
