@@ -14,7 +14,8 @@
 其他键的缓存目录最多保留 :data:`KEEP_CACHES` 个（最近用过的优先保留）。
 
 **计算预算**：单位是参考工作量的用时，即在同一台机器上用 d2lcode 训练一轮 LeNet
-（Fashion-MNIST 的 6 万张训练图像，批量 256，1 个线程，与执行页面的内核相同）。
+（Fashion-MNIST 的 6 万张训练图像，批量 256，1 个线程，与执行页面的内核相同；
+布局和优化器的设置与 ``train_ch6`` 在 CPU 上的一样，见 :data:`REFERENCE_CODE`）。
 页面的用时除以这个秒数，在不同速度的机器上可以比较。一页的预算是 :data:`PAGE_BUDGET` 个单位。
 测量期间别的进程占用超过 :data:`OTHER_LOAD_LIMIT` 个核时，构建提示单位数偏小，也不记住这个单位。
 超时只用来发现卡死的内核（默认每个单元格 30 分钟，环境变量 ``D2L_CELL_TIMEOUT`` 可调），
@@ -220,14 +221,18 @@ def recorded_seconds(root: Path = ROOT) -> dict[str, float]:
 
 # --- 参考工作量 ------------------------------------------------------------------------
 
+# 网络和优化器的设置与 d2lcode.train_ch6 在 CPU 上的一样（“通道最后”的内存布局、foreach 更新）：
+# 参考工作量走页面训练卷积网络时的同一条代码路径。课程式的 NCHW 布局走的是另一条路径，
+# 它随 CPU 指令集（AVX2 / AVX-512）变快变慢的幅度比全书大得多，同一份书在不同的机器上
+# 单位数会差两三成。benchmarks/bench_unit.py 在同一台机器上限制指令集，比较两种参考。
 REFERENCE_CODE = """
 import time, torch
 from torch import nn
 import d2lcode as d2l
 d2l.seed(0)
 train_iter, _ = d2l.load_data_fashion_mnist(256, seed=0)
-net = d2l.lenet().apply(d2l.init_xavier)
-optimizer = torch.optim.SGD(net.parameters(), lr=0.9)
+net = d2l.lenet().apply(d2l.init_xavier).to(memory_format=torch.channels_last)
+optimizer = torch.optim.SGD(net.parameters(), lr=0.9, foreach=True)
 start = time.perf_counter()
 d2l.train_epoch_ch3(net, train_iter, nn.CrossEntropyLoss(), optimizer, device=d2l.cpu())
 print(time.perf_counter() - start)
@@ -291,6 +296,11 @@ def _machine() -> str:
     return f"{platform.node()}|{platform.machine()}|{platform.processor()}|{os.cpu_count()}"
 
 
+def _reference_id() -> str:
+    """参考工作量代码的摘要：代码改了，以前记住的单位就不再沿用。"""
+    return hashlib.sha256(REFERENCE_CODE.encode()).hexdigest()[:16]
+
+
 def remembered_unit(root: Path) -> float | None:
     """同一台机器上最近测得的单位（秒）；没有或太旧时返回 None。"""
     path = root / UNIT_FILE
@@ -299,14 +309,16 @@ def remembered_unit(root: Path) -> float | None:
     except (OSError, ValueError):
         return None
     fresh = time.time() - record.get("time", 0) < UNIT_MAX_AGE
-    return float(record["seconds"]) if fresh and record.get("machine") == _machine() else None
+    same = record.get("machine") == _machine() and record.get("reference") == _reference_id()
+    return float(record["seconds"]) if fresh and same else None
 
 
 def remember_unit(root: Path, seconds: float) -> None:
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / (UNIT_FILE + ".tmp")
-    tmp.write_text(json.dumps({"seconds": seconds, "time": time.time(), "machine": _machine()}),
-                   encoding="utf-8")
+    record = {"seconds": seconds, "time": time.time(), "machine": _machine(),
+              "reference": _reference_id()}
+    tmp.write_text(json.dumps(record), encoding="utf-8")
     tmp.replace(root / UNIT_FILE)
 
 

@@ -151,6 +151,10 @@ def test_unit_is_remembered_on_the_same_machine_only_while_fresh(tmp_path: Path,
     monkeypatch.setattr(d2l_exec, "_machine", lambda: "另一台机器")
     assert d2l_exec.remembered_unit(tmp_path) is None
     monkeypatch.undo()
+    # 参考工作量的代码改了：以前记住的单位量的是另一件事，不再沿用
+    monkeypatch.setattr(d2l_exec, "REFERENCE_CODE", d2l_exec.REFERENCE_CODE + "# 改过\n")
+    assert d2l_exec.remembered_unit(tmp_path) is None
+    monkeypatch.undo()
     later = time.time() + d2l_exec.UNIT_MAX_AGE + 1
     monkeypatch.setattr(d2l_exec.time, "time", lambda: later)
     assert d2l_exec.remembered_unit(tmp_path) is None
@@ -190,6 +194,27 @@ BUSY = ("import time\nend = time.perf_counter() + {s}\n"
 
 
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="别的进程的负载只在 Linux 上测量")
+def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
+    """单位要和页面一起随 CPU 变快变慢：参考工作量与 train_ch6 在 CPU 上用同样的布局和更新方式。"""
+    import torch
+    from torch import nn
+
+    import d2lcode as d2l
+
+    X, y = torch.randn(16, 1, 6, 6), torch.randint(0, 2, (16,))
+    net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(32, 2))
+    d2l.train_ch6(net, d2l.load_array((X, y), 8), d2l.load_array((X, y), 16, False), 1, 0.1, "cpu")
+    capsys.readouterr()
+    assert net[0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert ".to(memory_format=torch.channels_last)" in d2l_exec.REFERENCE_CODE
+    assert "foreach=True" in d2l_exec.REFERENCE_CODE
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_unit
+
+    nchw = bench_unit.nchw_reference()                    # 对照用的课程式参考
+    assert "channels_last" not in nchw and "foreach" not in nchw
+
+
 def test_reference_measurement_sees_other_load():
     """另一个进程一直占着一个核时，测量报告的“别的进程占用”明显大于 0；自己的 CPU 时间不算在内。"""
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
