@@ -47,6 +47,8 @@ BOOK = ROOT / "book"
 KEEP_CACHES = 4
 # 预算原来按两个线程的 LeNet 一轮计：一页 50、全书 75 个单位。换成 1 个线程的参考后按空闲机器上
 # 两者之比（约 1.6，见 TOOLCHAIN-NOTES：6.8k 与 11k 样本/秒）换算，预算本身没有放宽。
+# 参考改用 train_ch6 的“通道最后”布局后，在另一台机器上与两个线程的 LeNet 一轮交替复测了 5 次：
+# 比值的中位数约 1.7，单次在 1.6～1.9 之间，没有超出这台虚拟机上测量的波动，预算没有改。
 PAGE_BUDGET = 30.0  # 单位
 BOOK_BUDGET = 47.0  # 单位：冷构建执行全部页面的总墙钟时间
 DEFAULT_CELL_TIMEOUT = 1800
@@ -224,7 +226,7 @@ def recorded_seconds(root: Path = ROOT) -> dict[str, float]:
 # 网络和优化器的设置与 d2lcode.train_ch6 在 CPU 上的一样（“通道最后”的内存布局、foreach 更新）：
 # 参考工作量走页面训练卷积网络时的同一条代码路径。课程式的 NCHW 布局走的是另一条路径，
 # 它随 CPU 指令集（AVX2 / AVX-512）变快变慢的幅度比全书大得多，同一份书在不同的机器上
-# 单位数会差两三成。benchmarks/bench_unit.py 在同一台机器上限制指令集，比较两种参考。
+# 单位数会明显不同。benchmarks/bench_unit.py 在同一台机器上限制指令集，比较两种参考。
 REFERENCE_CODE = """
 import time, torch
 from torch import nn
