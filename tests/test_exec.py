@@ -193,7 +193,6 @@ BUSY = ("import time\nend = time.perf_counter() + {s}\n"
         "while time.perf_counter() < end: pass\nprint({s})")
 
 
-@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="别的进程的负载只在 Linux 上测量")
 def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
     """单位要和页面一起随 CPU 变快变慢：参考工作量与 train_ch6 在 CPU 上用同样的布局和更新方式。"""
     import torch
@@ -215,6 +214,7 @@ def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
     assert "channels_last" not in nchw and "foreach" not in nchw
 
 
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="别的进程的负载只在 Linux 上测量")
 def test_reference_measurement_sees_other_load():
     """另一个进程一直占着一个核时，测量报告的“别的进程占用”明显大于 0；自己的 CPU 时间不算在内。"""
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
