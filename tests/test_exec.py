@@ -212,6 +212,7 @@ def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
 
     nchw = bench_unit.nchw_reference()                    # 对照用的课程式参考
     assert "channels_last" not in nchw and "foreach" not in nchw
+    assert "torch.set_num_threads(2)" in bench_unit.two_thread_reference()  # 原来的单位
 
 
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="别的进程的负载只在 Linux 上测量")
