@@ -59,7 +59,7 @@ def main() -> int:
                   "课程式的参考（NCHW）": nchw_reference(),
                   "课程式的参考（NCHW，2 个线程）": two_thread_reference()}
     settings = {"全部指令集": {}, "只用 AVX2": AVX2_ONLY}
-    # 四种组合轮流测量，机器外的干扰（比如虚拟机所在的主机忙起来）落在每种组合上的机会相同
+    # 各种组合轮流测量，机器外的干扰（比如虚拟机所在的主机忙起来）落在每种组合上的机会相同
     samples: dict[tuple[str, str], list[float]] = {(r, s): [] for r in references for s in settings}
     for _ in range(args.repeats):
         for reference, setting in samples:
