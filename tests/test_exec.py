@@ -193,7 +193,7 @@ BUSY = ("import time\nend = time.perf_counter() + {s}\n"
         "while time.perf_counter() < end: pass\nprint({s})")
 
 
-def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
+def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys, monkeypatch):
     """单位要和页面一起随 CPU 变快变慢：参考工作量与 train_ch6 在 CPU 上用同样的布局和更新方式。"""
     import torch
     from torch import nn
@@ -207,7 +207,7 @@ def test_reference_unit_uses_the_cpu_setup_of_train_ch6(capsys):
     assert net[0].weight.is_contiguous(memory_format=torch.channels_last)
     assert ".to(memory_format=torch.channels_last)" in d2l_exec.REFERENCE_CODE
     assert "foreach=True" in d2l_exec.REFERENCE_CODE
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # 测试结束后恢复 sys.path
     import bench_unit
 
     nchw = bench_unit.nchw_reference()                    # 对照用的课程式参考
